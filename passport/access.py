@@ -1,0 +1,129 @@
+"""Who may do what: every permission rule of the application lives in this module.
+
+Views declare what they need (`@requires(Role...)` or `load_case(case_id, Need.X)`);
+nothing else in the code base checks roles. A case that a person may not see answers 404,
+so that nobody learns which case numbers exist; a case they may see but not act on answers 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from typing import Any
+
+from flask import Flask, abort
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import Select, false, or_, select
+
+from passport.audit import log_access
+from passport.auth.models import Role, User
+from passport.cases.models import Assignment, AssignmentRole, Case
+from passport.db import session
+from passport.extensions import login_manager
+from passport.org.models import scheme_coordinators
+
+
+class Need(StrEnum):
+    VIEW = "view"  # read the case and its history
+    MANAGE = "manage"  # screen, assign evaluators (coordinator of the scheme)
+    ASSESS = "assess"  # write the assessment (an evaluator assigned to the case)
+    DECIDE = "decide"  # approve or return (coordinator of the scheme, not on the case)
+
+
+def _coordinates(user: User, case: Case) -> bool:
+    return user.has_role(Role.COORDINATOR) and any(
+        s.id == case.scheme_id for s in user.coordinated_schemes
+    )
+
+
+def _evaluates(user: User, case: Case) -> bool:
+    return user.has_role(Role.EVALUATOR) and any(
+        a.user_id == user.id and a.role == AssignmentRole.EVALUATOR for a in case.assignments
+    )
+
+
+RULES: dict[Need, Callable[[User, Case], bool]] = {
+    Need.VIEW: lambda u, c: _coordinates(u, c) or c.is_assigned(u),
+    Need.MANAGE: _coordinates,
+    Need.ASSESS: _evaluates,
+    # Four eyes: whoever assessed the case cannot also approve it.
+    Need.DECIDE: lambda u, c: _coordinates(u, c) and not c.is_assigned(u),
+}
+
+
+def may(user: User, need: Need, case: Case) -> bool:
+    return user.is_authenticated and RULES[need](user, case)
+
+
+def refusal_reason(user: User, need: Need, case: Case) -> Any:
+    if need is Need.DECIDE and _coordinates(user, case) and case.is_assigned(user):
+        return _l(
+            "You are one of the evaluators of this case, so another coordinator must decide it."
+        )
+    return _l("You do not have permission to do this.")
+
+
+def visible_cases(user: User) -> Select[tuple[Case]]:
+    """The cases a user may see, as a query to filter and paginate further."""
+    conditions = []
+    if user.has_role(Role.COORDINATOR):
+        conditions.append(
+            Case.scheme_id.in_(
+                select(scheme_coordinators.c.scheme_id).where(
+                    scheme_coordinators.c.user_id == user.id
+                )
+            )
+        )
+    conditions.append(
+        Case.id.in_(select(Assignment.case_id).where(Assignment.user_id == user.id))
+    )
+    return select(Case).where(or_(*conditions) if conditions else false())
+
+
+def load_case(case_id: int, need: Need = Need.VIEW) -> Case:
+    """Load a case for the current user or end the request with 404/403; log the access."""
+    case = session.get(Case, case_id)
+    if case is None or not may(current_user, Need.VIEW, case):
+        abort(404)
+    if need is not Need.VIEW and not may(current_user, need, case):
+        abort(403, description=str(refusal_reason(current_user, need, case)))
+    # Committed at once, so that the access stays on record whatever the request does next.
+    log_access(current_user, case.id, f"case.{need}")
+    session.commit()
+    return case
+
+
+def requires(*roles: Role) -> Callable:
+    """Allow the view to users holding any of `roles`."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.roles & set(roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def _load_user(token: str) -> User | None:
+        try:
+            user_id, version = (int(p) for p in token.split(":"))
+        except ValueError:
+            return None
+        user = session.get(User, user_id)
+        if user is None or user.session_version != version or not user.active:
+            return None
+        return user

@@ -1,0 +1,65 @@
+"""The audit trail of a case told as sentences a person can read, in their language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+
+from passport.audit import AuditEntry
+from passport.cases.workflow import STATUS_LABELS, CaseStatus
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: datetime
+    text: str
+    reason: str
+
+
+def describe(entry: AuditEntry) -> HistoryLine:
+    who = entry.actor.name if entry.actor else _("The system")
+    after = entry.after or {}
+    texts = {
+        "case.created": lambda: _("%(who)s created the case.", who=who),
+        "case.mark_eligible": lambda: _("%(who)s found the application eligible.", who=who),
+        "case.mark_ineligible": lambda: _(
+            "%(who)s found the application not eligible.", who=who
+        ),
+        "case.assign_evaluators": lambda: _(
+            "%(who)s assigned the evaluators %(names)s.",
+            who=who,
+            names=_(" and ").join(after.get("evaluators", [])),
+        ),
+        "assessment.saved": lambda: _(
+            "%(who)s saved the assessment (round %(round)s).", who=who, round=after.get("round")
+        ),
+        "case.submit_assessment": lambda: _(
+            "%(who)s submitted the assessment for review.", who=who
+        ),
+        "case.return_assessment": lambda: _(
+            "%(who)s returned the assessment to the evaluators.", who=who
+        ),
+        "case.approve": lambda: _("%(who)s approved the assessment.", who=who),
+        "case.issue_passport": lambda: _(
+            "Passport %(number)s was issued, valid until %(date)s.",
+            number=after.get("number", ""),
+            date=after.get("valid_until", ""),
+        ),
+        "case.close_no_passport": lambda: _(
+            "%(who)s closed the case without a passport.", who=who
+        ),
+    }
+    make = texts.get(entry.action)
+    if make is not None:
+        text = make()
+    elif entry.action.startswith("case.") and "status" in after:
+        text = _(
+            "%(who)s moved the case to “%(status)s”.",
+            who=who,
+            status=STATUS_LABELS[CaseStatus(after["status"])],
+        )
+    else:
+        text = _("%(who)s: %(action)s.", who=who, action=entry.action)
+    return HistoryLine(at=entry.at, text=text, reason=entry.reason)

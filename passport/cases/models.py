@@ -1,0 +1,98 @@
+"""Candidates (the refugees being assessed), their cases and the evaluators assigned to them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from passport.cases.workflow import CaseStatus
+from passport.db import Base, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from passport.auth.models import User
+    from passport.org.models import Scheme
+
+
+class Candidate(Base):
+    __tablename__ = "candidates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    given_name: Mapped[str] = mapped_column(String(200))
+    family_name: Mapped[str] = mapped_column(String(200))
+    # The name as the holder writes it in their own script (Arabic, Tigrinya, ...).
+    native_name: Mapped[str] = mapped_column(String(400), default="")
+    # Partial dates are common: "1990", "1990-04" or "1990-04-17".
+    birth_date: Mapped[str] = mapped_column(String(10))
+    nationality: Mapped[str] = mapped_column(String(2))
+    country_of_origin: Mapped[str] = mapped_column(String(2))
+    host_country: Mapped[str] = mapped_column(String(2))
+    email: Mapped[str] = mapped_column(String(254), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    preferred_language: Mapped[str] = mapped_column(String(10), default="en")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+    @property
+    def birth_year(self) -> str:
+        return self.birth_date[:4]
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    __table_args__ = (Index("ix_cases_scheme_status", "scheme_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id"), index=True)
+    scheme_id: Mapped[int] = mapped_column(ForeignKey("schemes.id"))
+    status: Mapped[str] = mapped_column(String(30), default=CaseStatus.DRAFT)
+    # Country where the highest qualification was earned: drives who can evaluate it.
+    qualification_country: Mapped[str] = mapped_column(String(2))
+    closed_reason: Mapped[str] = mapped_column(Text, default="")
+    # Optimistic lock: every status change compares and bumps it.
+    version: Mapped[int] = mapped_column(default=1)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    candidate: Mapped[Candidate] = relationship(lazy="joined")
+    scheme: Mapped[Scheme] = relationship(lazy="joined")
+    assignments: Mapped[list[Assignment]] = relationship(
+        back_populates="case", lazy="selectin", order_by="Assignment.id"
+    )
+
+    @property
+    def reference(self) -> str:
+        return f"C-{self.id:06d}"
+
+    @property
+    def evaluators(self) -> list[User]:
+        return [a.user for a in self.assignments if a.role == AssignmentRole.EVALUATOR]
+
+    def is_assigned(self, user: User) -> bool:
+        return any(a.user_id == user.id for a in self.assignments)
+
+
+class AssignmentRole:
+    EVALUATOR = "evaluator"
+    OBSERVER = "observer"
+
+
+class Assignment(Base):
+    __tablename__ = "case_assignments"
+    __table_args__ = (UniqueConstraint("case_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20), default=AssignmentRole.EVALUATOR)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="assignments")
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")

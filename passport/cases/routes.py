@@ -1,0 +1,145 @@
+"""Case pages: the dashboard list, a new case, the case page, screening and assignment."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from passport import audit
+from passport.access import Need, load_case, may, requires, visible_cases
+from passport.auth.models import Role, User
+from passport.cases import services, workflow
+from passport.cases.forms import AssignmentForm, CaseForm, ScreeningForm
+from passport.cases.history import describe
+from passport.db import session
+from passport.errors import ServiceError
+from passport.i18n import country_choices
+from passport.interviews.services import current_assessment
+from passport.org.models import Scheme
+from passport.passports.services import passports_of_case
+from passport.review.services import decisions_of_case
+
+bp = Blueprint("cases", __name__)
+
+
+@bp.get("/")
+@login_required
+def dashboard():
+    if current_user.roles == {Role.ADMINISTRATOR}:
+        return redirect(url_for("admin.users"))
+    status = request.args.get("status") or None
+    if status and status not in workflow.CaseStatus:
+        status = None
+    page = request.args.get("page", 1, type=int) or 1
+    cases, total = services.list_cases(visible_cases(current_user), page, status)
+    return render_template(
+        "cases/list.html",
+        cases=cases,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // services.PAGE_SIZE)),
+        status=status,
+        statuses=workflow.STATUS_LABELS,
+    )
+
+
+@bp.route("/cases/new", methods=["GET", "POST"])
+@requires(Role.COORDINATOR)
+def new_case():
+    form = CaseForm()
+    form.scheme.choices = [(s.id, f"{s.code} – {s.name}") for s in current_user.coordinated_schemes]
+    countries = [("", "—"), *country_choices()]
+    for field in (form.nationality, form.country_of_origin, form.host_country,
+                  form.qualification_country):
+        field.choices = countries
+    if form.validate_on_submit():
+        scheme = session.get(Scheme, form.scheme.data)
+        data = services.CandidateData(
+            given_name=form.given_name.data,
+            family_name=form.family_name.data,
+            native_name=form.native_name.data or "",
+            birth_date=form.birth_date.data,
+            nationality=form.nationality.data,
+            country_of_origin=form.country_of_origin.data,
+            host_country=form.host_country.data,
+            email=form.email.data or "",
+            phone=form.phone.data or "",
+        )
+        try:
+            case = services.create_case(current_user, scheme, data, form.qualification_country.data)
+        except ServiceError as exc:
+            flash(str(exc.message), "error")
+        else:
+            flash(_("Case %(ref)s created.", ref=case.reference), "success")
+            return redirect(url_for("cases.detail", case_id=case.id))
+    return render_template("cases/new.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/cases/<int:case_id>")
+@login_required
+def detail(case_id: int):
+    case = load_case(case_id, Need.VIEW)
+    history = [describe(entry) for entry in audit.case_history(case.id)]
+    return render_template(
+        "cases/detail.html",
+        case=case,
+        history=history,
+        assessment=current_assessment(case),
+        decisions=decisions_of_case(case),
+        passports=passports_of_case(case),
+        screening_form=ScreeningForm(),
+        can_manage=may(current_user, Need.MANAGE, case),
+        can_assess=may(current_user, Need.ASSESS, case),
+        can_decide=may(current_user, Need.DECIDE, case),
+        allowed=workflow.allowed_actions(case.status),
+        status_label=workflow.STATUS_LABELS[workflow.CaseStatus(case.status)],
+    )
+
+
+@bp.post("/cases/<int:case_id>/screening")
+@login_required
+def screen(case_id: int):
+    case = load_case(case_id, Need.MANAGE)
+    form = ScreeningForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+        return redirect(url_for("cases.detail", case_id=case.id))
+    try:
+        services.screen(current_user, case, form.decision.data == "eligible", form.reason.data or "")
+    except ServiceError as exc:
+        flash(str(exc.message), "error")
+    else:
+        flash(_("Screening decision recorded."), "success")
+    return redirect(url_for("cases.detail", case_id=case.id))
+
+
+@bp.route("/cases/<int:case_id>/evaluators", methods=["GET", "POST"])
+@login_required
+def assign(case_id: int):
+    case = load_case(case_id, Need.MANAGE)
+    form = AssignmentForm()
+    evaluators = services.eligible_evaluators()
+    choices = [(0, "—")] + [
+        (u.id, f"{u.name} ({u.centre.name if u.centre else _('no centre')})") for u in evaluators
+    ]
+    form.first.choices = form.second.choices = choices
+    if request.method == "GET" and case.evaluators:
+        form.first.data = case.evaluators[0].id
+        if len(case.evaluators) > 1:
+            form.second.data = case.evaluators[1].id
+    if form.validate_on_submit():
+        first, second = session.get(User, form.first.data), session.get(User, form.second.data)
+        if first is None or second is None:
+            abort(400)
+        try:
+            services.assign_evaluators(current_user, case, first, second)
+        except ServiceError as exc:
+            form.second.errors = [*form.second.errors, str(exc.message)]
+        else:
+            flash(_("Evaluators assigned."), "success")
+            return redirect(url_for("cases.detail", case_id=case.id))
+    status = 422 if form.errors else 200
+    return render_template("cases/assign.html", case=case, form=form), status

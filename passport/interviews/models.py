@@ -1,0 +1,78 @@
+"""Interviews and the evaluators' assessment of a case."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from passport.db import Base, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from passport.auth.models import User
+
+
+class InterviewMode(StrEnum):
+    VIDEO = "video"
+    PHONE = "phone"
+    ON_SITE = "on_site"
+
+
+class InterviewStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    HELD = "held"
+    NOT_HELD = "not_held"
+    CANCELLED = "cancelled"
+
+
+class Interview(Base):
+    __tablename__ = "interviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    duration_minutes: Mapped[int] = mapped_column(default=60)
+    mode: Mapped[str] = mapped_column(String(10), default=InterviewMode.VIDEO)
+    video_link: Mapped[str] = mapped_column(String(500), default="")
+    language: Mapped[str] = mapped_column(String(10), default="en")
+    interpreter: Mapped[str] = mapped_column(String(200), default="")
+    accommodations: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(12), default=InterviewStatus.SCHEDULED)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class QualificationLevel(StrEnum):
+    UPPER_SECONDARY = "upper_secondary"
+    SHORT_CYCLE = "short_cycle"
+    BACHELOR = "bachelor"
+    MASTER = "master"
+    DOCTORATE = "doctorate"
+    VOCATIONAL = "vocational"
+    OTHER = "other"
+
+
+class Assessment(Base):
+    """The evaluators' written assessment of a case, one per review round."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (UniqueConstraint("case_id", "round"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    round: Mapped[int] = mapped_column(default=1)
+    level: Mapped[str] = mapped_column(String(20), default=QualificationLevel.BACHELOR)
+    qualification_title: Mapped[str] = mapped_column(String(300), default="")
+    field_of_study: Mapped[str] = mapped_column(String(200), default="")
+    institution: Mapped[str] = mapped_column(String(300), default="")
+    completed: Mapped[bool] = mapped_column(default=True)
+    years_completed: Mapped[int | None]
+    summary: Mapped[str] = mapped_column(Text, default="")
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])

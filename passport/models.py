@@ -1,0 +1,28 @@
+"""Imports every model so that SQLAlchemy and Alembic see the whole schema."""
+
+from passport.audit import AuditEntry, CaseAccess
+from passport.auth.models import Role, User, UserRole
+from passport.cases.models import Assignment, Candidate, Case
+from passport.interviews.models import Assessment, Interview
+from passport.org.models import Centre, Scheme, scheme_coordinators
+from passport.passports.models import Passport, PassportCounter
+from passport.review.models import ReviewDecision
+
+__all__ = [
+    "Assessment",
+    "Assignment",
+    "AuditEntry",
+    "Candidate",
+    "Case",
+    "CaseAccess",
+    "Centre",
+    "Interview",
+    "Passport",
+    "PassportCounter",
+    "ReviewDecision",
+    "Role",
+    "Scheme",
+    "User",
+    "UserRole",
+    "scheme_coordinators",
+]

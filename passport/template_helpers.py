@@ -1,0 +1,41 @@
+"""Jinja filters: dates, times and names formatted for the reader's language with Babel."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask
+from flask_babel import format_date, format_datetime
+from flask_login import current_user
+
+from passport.cases.workflow import STATUS_LABELS, CaseStatus
+from passport.i18n import country_name, language_name
+
+
+def _datetime(value: datetime | None, fmt: str = "medium") -> str:
+    if value is None:
+        return ""
+    return format_datetime(value, fmt)
+
+
+def _date(value: date | str | None, fmt: str = "long") -> str:
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return format_date(value, fmt)
+
+
+def _status(value: str) -> str:
+    return str(STATUS_LABELS.get(CaseStatus(value), value))
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        country=country_name,
+        language=language_name,
+        datetime=_datetime,
+        date=_date,
+        status=_status,
+    )
+    app.jinja_env.globals.update(current_user=current_user)
