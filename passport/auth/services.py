@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 
 from argon2 import PasswordHasher
@@ -90,10 +91,8 @@ def authenticate(email: str, password: str) -> User | None:
     """The user if email and password match an active account, else None (no hint which)."""
     user = find_user(email)
     if user is None:
-        try:
+        with contextlib.suppress(VerificationError):
             _hasher.verify(_DUMMY_HASH, password)
-        except VerificationError:
-            pass
         return None
     try:
         _hasher.verify(user.password_hash, password)

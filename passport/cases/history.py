@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from passport.audit import AuditEntry
@@ -16,6 +17,18 @@ class HistoryLine:
     at: datetime
     text: str
     reason: str
+
+
+# Recorded for the passport's own trail; the case's "issue_passport" step already tells it.
+HIDDEN = {"passport.issued"}
+
+
+def _date(iso: str) -> str:
+    return format_date(date.fromisoformat(iso), "long") if iso else ""
+
+
+def history(entries: list[AuditEntry]) -> list[HistoryLine]:
+    return [describe(e) for e in entries if e.action not in HIDDEN]
 
 
 def describe(entry: AuditEntry) -> HistoryLine:
@@ -45,7 +58,7 @@ def describe(entry: AuditEntry) -> HistoryLine:
         "case.issue_passport": lambda: _(
             "Passport %(number)s was issued, valid until %(date)s.",
             number=after.get("number", ""),
-            date=after.get("valid_until", ""),
+            date=_date(after.get("valid_until", "")),
         ),
         "case.close_no_passport": lambda: _(
             "%(who)s closed the case without a passport.", who=who

@@ -11,7 +11,7 @@ from passport.access import Need, load_case, may, requires, visible_cases
 from passport.auth.models import Role, User
 from passport.cases import services, workflow
 from passport.cases.forms import AssignmentForm, CaseForm, ScreeningForm
-from passport.cases.history import describe
+from passport.cases.history import history as readable_history
 from passport.db import session
 from passport.errors import ServiceError
 from passport.i18n import country_choices
@@ -80,7 +80,7 @@ def new_case():
 @login_required
 def detail(case_id: int):
     case = load_case(case_id, Need.VIEW)
-    history = [describe(entry) for entry in audit.case_history(case.id)]
+    history = readable_history(audit.case_history(case.id))
     return render_template(
         "cases/detail.html",
         case=case,
@@ -108,7 +108,8 @@ def screen(case_id: int):
                 flash(str(error), "error")
         return redirect(url_for("cases.detail", case_id=case.id))
     try:
-        services.screen(current_user, case, form.decision.data == "eligible", form.reason.data or "")
+        eligible = form.decision.data == "eligible"
+        services.screen(current_user, case, eligible, form.reason.data or "")
     except ServiceError as exc:
         flash(str(exc.message), "error")
     else:

@@ -42,7 +42,9 @@ def create_case(
     actor: User, scheme: Scheme, data: CandidateData, qualification_country: str
 ) -> Case:
     _require_coordinator_of(actor, scheme)
-    candidate = Candidate(**{k: (v.strip() if isinstance(v, str) else v) for k, v in vars(data).items()})
+    candidate = Candidate(
+        **{k: v.strip() if isinstance(v, str) else v for k, v in vars(data).items()}
+    )
     case = Case(
         candidate=candidate,
         scheme=scheme,

@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 
 from passport.access import Need, load_case
 from passport.cases import workflow
-from passport.db import session
 from passport.errors import ServiceError
 from passport.interviews import services
 from passport.interviews.forms import AssessmentForm

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from datetime import date
 from typing import Any
+from xml.sax.saxutils import escape
 
 from babel import Locale
 from babel.dates import format_date
@@ -20,7 +21,6 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from xml.sax.saxutils import escape
 
 LEVELS = {
     "upper_secondary": "Upper secondary education giving access to higher education",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, render_template, Response
+from flask import Blueprint, Response, abort, render_template
 from flask_login import login_required
 
 from passport.access import Need, load_case

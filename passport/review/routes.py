@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from passport.access import Need, load_case
-from passport.db import session
 from passport.errors import ServiceError
 from passport.interviews.services import current_assessment
 from passport.review import services
