@@ -45,9 +45,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from passport.interviews.routes import bp as interviews_bp
     from passport.passports.routes import bp as passports_bp
     from passport.review.routes import bp as review_bp
+    from passport.training.routes import bp as training_bp
 
     for bp in (auth_bp, cases_bp, interviews_bp, review_bp, passports_bp, admin_bp):
         app.register_blueprint(bp)
+    app.register_blueprint(training_bp)
 
     from passport import template_helpers
 

@@ -82,6 +82,29 @@ def visible_cases(user: User) -> Select[tuple[Case]]:
     return select(Case).where(or_(*conditions) if conditions else false())
 
 
+# Training records and certification (passport/training): administrators and coordinators
+# manage courses, records and evaluator profiles; an evaluator sees their own.
+def manages_training(user: User) -> bool:
+    return user.is_authenticated and bool(
+        user.roles & {Role.ADMINISTRATOR, Role.COORDINATOR}
+    )
+
+
+def may_see_training_of(user: User, evaluator: User) -> bool:
+    return manages_training(user) or (user.is_authenticated and user.id == evaluator.id)
+
+
+def manages_scheme_settings(user: User, scheme: Any) -> bool:
+    """Administrators, and the coordinators of the scheme, set its training requirements."""
+    return user.is_authenticated and (
+        user.has_role(Role.ADMINISTRATOR)
+        or (
+            user.has_role(Role.COORDINATOR)
+            and any(s.id == scheme.id for s in user.coordinated_schemes)
+        )
+    )
+
+
 def load_case(case_id: int, need: Need = Need.VIEW) -> Case:
     """Load a case for the current user or end the request with 404/403; log the access."""
     case = session.get(Case, case_id)

@@ -43,6 +43,8 @@ KNOWN_SETTINGS = {
         Setting("TEST_DATABASE_URL", "database the test suite runs on (tests only)"),
         Setting("SESSION_HOURS", "hours a staff login stays valid (1-72)"),
         Setting("LOG_LEVEL", "DEBUG, INFO, WARNING or ERROR"),
+        Setting("TRAINING_EVIDENCE_MAX_KB", "largest training certificate upload in KB "
+                "(100-20000, default 5120)"),
     ]
 }
 
@@ -134,6 +136,10 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
     if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise ConfigError(f"{PREFIX}LOG_LEVEL={log_level!r}; use DEBUG, INFO, WARNING or ERROR")
 
+    evidence_kb = _int(
+        "TRAINING_EVIDENCE_MAX_KB", given.get("TRAINING_EVIDENCE_MAX_KB", "5120"), 100, 20000
+    )
+
     return {
         "SECRET_KEY": _secret_key(instance_path, given.get("SECRET_KEY")),
         "DATABASE_URL": database_url,
@@ -148,4 +154,5 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         "LOG_LEVEL": log_level,
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,
+        "TRAINING_EVIDENCE_MAX_BYTES": evidence_kb * 1024,
     }

@@ -15,6 +15,7 @@ from passport.db import session
 from passport.interviews.services import AssessmentData, save_assessment
 from passport.org.models import Centre, Scheme
 from passport.review import services as review
+from passport.training import demo as training_demo
 
 PASSWORD = "demo-passport-2026"
 
@@ -29,9 +30,11 @@ STAFF = [
     ("evaluator2@example.org", "Giulia Romano", [Role.EVALUATOR], "CIMEA", [],
      "evaluator at CIMEA (Italy)"),
     ("evaluator3@example.org", "Eleni Papadopoulou", [Role.EVALUATOR], "DOATAP", [],
-     "evaluator at DOATAP (Greece)"),
+     "evaluator at DOATAP (Greece), certification lapses soon"),
     ("evaluator4@example.org", "Lars Berg", [Role.EVALUATOR], "NOKUT", [],
-     "evaluator at NOKUT (Norway)"),
+     "evaluator at NOKUT (Norway), trainee"),
+    ("evaluator5@example.org", "Paolo Conti", [Role.EVALUATOR], "CIMEA", [],
+     "evaluator at CIMEA (Italy), training expired"),
 ]
 
 CANDIDATES = [
@@ -91,6 +94,8 @@ def load() -> list[tuple[str, str, str]]:
 
     coordinator = users["coordinator@example.org"]
     first, second = users["evaluator@example.org"], users["evaluator2@example.org"]
+    training_demo.load_training(users["admin@example.org"], users)
+    cases_by_step = {}
     for given, family, native, born, nationality, qual_country, code, step in CANDIDATES:
         case = cases.create_case(
             coordinator,
@@ -101,6 +106,7 @@ def load() -> list[tuple[str, str, str]]:
             ),
             qual_country,
         )
+        cases_by_step[step] = case
         if step == "draft":
             continue
         cases.screen(coordinator, case, eligible=True)
@@ -119,4 +125,5 @@ def load() -> list[tuple[str, str, str]]:
             )
             continue
         review.approve(coordinator, case, "Consistent and well documented.")
+    training_demo.load_interview_history(users, schemes, cases_by_step)
     return logins

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -19,6 +19,8 @@ def select_locale() -> str:
     override = getattr(g, "locale_override", None)
     if override:
         return override
+    if not has_request_context():  # command line, demo data: messages in English
+        return "en"
     if current_user.is_authenticated and getattr(current_user, "locale", None):
         return current_user.locale
     cookie = request.cookies.get(LOCALE_COOKIE)
@@ -28,6 +30,8 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
+    if not has_request_context():
+        return "UTC"
     if current_user.is_authenticated and getattr(current_user, "timezone", None):
         return current_user.timezone
     return "UTC"

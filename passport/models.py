@@ -3,10 +3,18 @@
 from passport.audit import AuditEntry, CaseAccess
 from passport.auth.models import Role, User, UserRole
 from passport.cases.models import Assignment, Candidate, Case
-from passport.interviews.models import Assessment, Interview
+from passport.interviews.models import Assessment, Interview, InterviewParticipant
 from passport.org.models import Centre, Scheme, scheme_coordinators
 from passport.passports.models import Passport, PassportCounter
 from passport.review.models import ReviewDecision
+from passport.training.models import (
+    Course,
+    EvaluatorCountry,
+    EvaluatorLanguage,
+    SchemeCourse,
+    TrainingEvidence,
+    TrainingRecord,
+)
 
 __all__ = [
     "Assessment",
@@ -16,12 +24,19 @@ __all__ = [
     "Case",
     "CaseAccess",
     "Centre",
+    "Course",
+    "EvaluatorCountry",
+    "EvaluatorLanguage",
     "Interview",
+    "InterviewParticipant",
     "Passport",
     "PassportCounter",
     "ReviewDecision",
     "Role",
     "Scheme",
+    "SchemeCourse",
+    "TrainingEvidence",
+    "TrainingRecord",
     "User",
     "UserRole",
     "scheme_coordinators",

@@ -153,6 +153,29 @@ class World:
         self.ev2 = user("ev2@test.org", "Giulia Eval", [Role.EVALUATOR], self.cimea)
         self.ev3 = user("ev3@test.org", "Eleni Eval", [Role.EVALUATOR], self.doatap)
         self.ev_same_centre = user("ev4@test.org", "Lars Eval", [Role.EVALUATOR], self.nokut)
+        self._train_evaluators()
+
+    def _train_evaluators(self) -> None:
+        """Training (passport/training): EQPR and UQP require two courses that never expire;
+        ev1-ev4 completed both, so they are certified for both schemes, and they know the
+        education systems of SY, IQ, AF, ER and UA and speak Arabic (B2) and English (C1)."""
+        from datetime import date
+
+        from passport.training import services as training
+
+        self.methodology = training.create_course(self.admin, training.CourseData(
+            code="METH", title="Interview methodology", kind="methodology"))
+        self.data_protection = training.create_course(self.admin, training.CourseData(
+            code="DP", title="Data protection", kind="data_protection"))
+        required = {self.methodology.id: "required", self.data_protection.id: "required"}
+        for scheme in (self.eqpr, self.uqp):
+            training.update_scheme_training(self.admin, scheme, 0, required)
+        for person in (self.ev1, self.ev2, self.ev3, self.ev_same_centre):
+            for course in (self.methodology, self.data_protection):
+                training.add_record(self.admin, person, course, date(2024, 1, 15))
+            training.update_profile(self.admin, person, training.Profile(
+                person.centre_id, person.timezone, (("ar", "B2"), ("en", "C1")),
+                ("AF", "ER", "IQ", "SY", "UA")))
 
     def new_case(self, scheme=None, **overrides):
         from passport.cases.services import CandidateData, create_case

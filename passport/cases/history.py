@@ -27,6 +27,14 @@ def _date(iso: str) -> str:
     return format_date(date.fromisoformat(iso), "long") if iso else ""
 
 
+def _user_name(facts: dict) -> str:
+    from passport.auth.models import User
+    from passport.db import session
+
+    user = session.get(User, facts.get("user_id") or 0)
+    return user.name if user else _("someone")
+
+
 def history(entries: list[AuditEntry]) -> list[HistoryLine]:
     return [describe(e) for e in entries if e.action not in HIDDEN]
 
@@ -62,6 +70,13 @@ def describe(entry: AuditEntry) -> HistoryLine:
         ),
         "case.close_no_passport": lambda: _(
             "%(who)s closed the case without a passport.", who=who
+        ),
+        "case.observer_added": lambda: _(
+            "%(who)s added %(name)s as an observer.", who=who, name=_user_name(after)
+        ),
+        "case.observer_removed": lambda: _(
+            "%(who)s removed the observer %(name)s.",
+            who=who, name=_user_name(entry.before or {}),
         ),
     }
     make = texts.get(entry.action)

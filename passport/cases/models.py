@@ -74,6 +74,10 @@ class Case(Base):
     def evaluators(self) -> list[User]:
         return [a.user for a in self.assignments if a.role == AssignmentRole.EVALUATOR]
 
+    @property
+    def observers(self) -> list[User]:
+        return [a.user for a in self.assignments if a.role == AssignmentRole.OBSERVER]
+
     def is_assigned(self, user: User) -> bool:
         return any(a.user_id == user.id for a in self.assignments)
 

@@ -19,6 +19,8 @@ from passport.interviews.services import current_assessment
 from passport.org.models import Scheme
 from passport.passports.services import passports_of_case
 from passport.review.services import decisions_of_case
+from passport.training import certification
+from passport.training.forms import ObserverForm
 
 bp = Blueprint("cases", __name__)
 
@@ -123,10 +125,21 @@ def assign(case_id: int):
     case = load_case(case_id, Need.MANAGE)
     form = AssignmentForm()
     evaluators = services.eligible_evaluators()
+    # Each name shows the person's certification for the case's scheme on the interview date.
+    on_date = services.gate_date(case)
+    found = certification.statuses([u.id for u in evaluators], [case.scheme], on_date)
     choices = [(0, "—")] + [
-        (u.id, f"{u.name} ({u.centre.name if u.centre else _('no centre')})") for u in evaluators
+        (u.id, f"{u.name} ({u.centre.name if u.centre else _('no centre')}) · "
+               f"{found[(u.id, case.scheme_id)].label}")
+        for u in evaluators
     ]
     form.first.choices = form.second.choices = choices
+    observer_form = ObserverForm(prefix="observer")
+    observer_form.observer.choices = [(0, "—")] + [
+        (u.id, f"{u.name} · {found[(u.id, case.scheme_id)].label}")
+        for u in evaluators
+        if not case.is_assigned(u)
+    ]
     if request.method == "GET" and case.evaluators:
         form.first.data = case.evaluators[0].id
         if len(case.evaluators) > 1:
@@ -143,4 +156,39 @@ def assign(case_id: int):
             flash(_("Evaluators assigned."), "success")
             return redirect(url_for("cases.detail", case_id=case.id))
     status = 422 if form.errors else 200
-    return render_template("cases/assign.html", case=case, form=form), status
+    return render_template(
+        "cases/assign.html", case=case, form=form, observer_form=observer_form,
+        can_observe=case.status in services.OBSERVER_STEPS,
+    ), status
+
+
+@bp.post("/cases/<int:case_id>/observers")
+@login_required
+def add_observer(case_id: int):
+    case = load_case(case_id, Need.MANAGE)
+    form = ObserverForm(prefix="observer")
+    form.observer.choices = [(u.id, u.name) for u in services.eligible_evaluators()]
+    if not form.validate_on_submit():
+        flash(_("Choose the evaluator who will observe."), "error")
+    else:
+        try:
+            services.add_observer(current_user, case, session.get(User, form.observer.data))
+        except ServiceError as exc:
+            flash(str(exc.message), "error")
+        else:
+            flash(_("Observer added."), "success")
+    return redirect(url_for("cases.assign", case_id=case.id))
+
+
+@bp.post("/cases/<int:case_id>/observers/<int:user_id>/remove")
+@login_required
+def remove_observer(case_id: int, user_id: int):
+    case = load_case(case_id, Need.MANAGE)
+    person = session.get(User, user_id) or abort(404)
+    try:
+        services.remove_observer(current_user, case, person)
+    except ServiceError as exc:
+        flash(str(exc.message), "error")
+    else:
+        flash(_("Observer removed."), "success")
+    return redirect(url_for("cases.assign", case_id=case.id))

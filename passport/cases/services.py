@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -12,9 +13,11 @@ from passport import audit
 from passport.auth.models import Role, User, UserRole
 from passport.cases import workflow
 from passport.cases.models import Assignment, AssignmentRole, Candidate, Case
-from passport.db import session
+from passport.db import session, utcnow
 from passport.errors import RuleViolation
+from passport.interviews.models import Interview, InterviewStatus
 from passport.org.models import Scheme
+from passport.training.certification import check_pair
 
 PAGE_SIZE = 25
 
@@ -80,9 +83,25 @@ def eligible_evaluators() -> list[User]:
     )
 
 
-def assign_evaluators(actor: User, case: Case, first: User, second: User) -> None:
+def gate_date(case: Case) -> date:
+    """The day the assignment rules are checked for: the scheduled interview's, else today."""
+    starts_at = session.scalar(
+        select(Interview.starts_at)
+        .where(Interview.case_id == case.id, Interview.status == InterviewStatus.SCHEDULED)
+        .order_by(Interview.starts_at)
+        .limit(1)
+    )
+    return (starts_at or utcnow()).date()
+
+
+def assign_evaluators(
+    actor: User, case: Case, first: User, second: User, *, on_date: date | None = None
+) -> None:
     """Assign the pair who will interview and assess. The rules of the method are checked here,
-    so that every way into the system (pages, command line) obeys them."""
+    so that every way into the system (pages, command line) obeys them: both are certified for
+    the scheme on `on_date` (default: the scheduled interview's date, else today), they come
+    from two centres, and at least one knows the education system or a language of the country
+    of the highest qualification (passport.training.certification.check_pair)."""
     _require_coordinator_of(actor, case.scheme)
     if first.id == second.id:
         raise RuleViolation(_l("Choose two different evaluators."))
@@ -96,16 +115,68 @@ def assign_evaluators(actor: User, case: Case, first: User, second: User) -> Non
             _l("The two evaluators must come from two different centres; both are from %(centre)s.",
                centre=first.centre.name)
         )
+    check_pair(case.scheme, case.qualification_country, first, second, on_date or gate_date(case))
     previous = sorted(a.user.name for a in case.assignments if a.role == AssignmentRole.EVALUATOR)
     workflow.apply(
         case, "assign_evaluators", actor,
         details={"evaluators": [first.name, second.name], "previous": previous},
     )
-    for assignment in [a for a in case.assignments if a.role == AssignmentRole.EVALUATOR]:
+    # An observer who now leads the interview stops being an observer of it.
+    for assignment in [
+        a for a in case.assignments
+        if a.role == AssignmentRole.EVALUATOR or a.user_id in (first.id, second.id)
+    ]:
         session.delete(assignment)
     session.flush()
     for person in (first, second):
         session.add(Assignment(case_id=case.id, user_id=person.id, assigned_by_id=actor.id))
+    session.commit()
+    session.refresh(case, ["assignments"])
+
+
+# Steps at which observers may join or leave: until the interview has been held.
+OBSERVER_STEPS = {
+    workflow.CaseStatus.ELIGIBLE,
+    workflow.CaseStatus.EVALUATORS_ASSIGNED,
+    workflow.CaseStatus.INTERVIEW_SCHEDULED,
+}
+
+
+def add_observer(actor: User, case: Case, person: User) -> None:
+    """Let an evaluator (a trainee, typically) observe the interview of a case. Observers need
+    no certification; they can see the case but not write the assessment."""
+    _require_coordinator_of(actor, case.scheme)
+    if case.status not in OBSERVER_STEPS:
+        raise RuleViolation(_l("Observers can only join before the interview is held."))
+    if not person.has_role(Role.EVALUATOR) or not person.active:
+        raise RuleViolation(_l("%(name)s is not an active evaluator.", name=person.name))
+    if case.is_assigned(person):
+        raise RuleViolation(_l("%(name)s is already on this case.", name=person.name))
+    assignment = Assignment(
+        case_id=case.id, user_id=person.id, role=AssignmentRole.OBSERVER, assigned_by_id=actor.id
+    )
+    session.add(assignment)
+    session.flush()
+    audit.record(actor, "case.observer_added", assignment, case_id=case.id,
+                 after={"user_id": person.id})
+    session.commit()
+    session.refresh(case, ["assignments"])
+
+
+def remove_observer(actor: User, case: Case, person: User) -> None:
+    _require_coordinator_of(actor, case.scheme)
+    assignment = next(
+        (a for a in case.assignments
+         if a.user_id == person.id and a.role == AssignmentRole.OBSERVER),
+        None,
+    )
+    if assignment is None:
+        raise RuleViolation(_l("%(name)s is not an observer of this case.", name=person.name))
+    if case.status not in OBSERVER_STEPS:
+        raise RuleViolation(_l("Observers can only leave before the interview is held."))
+    audit.record(actor, "case.observer_removed", assignment, case_id=case.id,
+                 before={"user_id": person.id})
+    session.delete(assignment)
     session.commit()
     session.refresh(case, ["assignments"])
 

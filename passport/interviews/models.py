@@ -44,6 +44,24 @@ class Interview(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class ParticipantRole(StrEnum):
+    LEAD = "lead"
+    OBSERVER = "observer"
+
+
+class InterviewParticipant(Base):
+    """Who took part in an interview and how: the two leading evaluators and any observers.
+    Certification counts held interviews from these rows (passport/training/certification.py)."""
+
+    __tablename__ = "interview_participants"
+    __table_args__ = (UniqueConstraint("interview_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interview_id: Mapped[int] = mapped_column(ForeignKey("interviews.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(10), default=ParticipantRole.LEAD)
+
+
 class QualificationLevel(StrEnum):
     UPPER_SECONDARY = "upper_secondary"
     SHORT_CYCLE = "short_cycle"

@@ -39,6 +39,9 @@ class Scheme(Base):
     issuing_body: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     validity_years: Mapped[int] = mapped_column(default=5)
+    # Held interviews an evaluator must have observed in this scheme before leading one
+    # (see passport/training/certification.py).
+    observed_interviews_required: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     coordinators: Mapped[list[User]] = relationship(
