@@ -48,7 +48,7 @@ def test_status_follows_records_as_they_are_added_and_expire(world, national):
     status = certification(person, nat, date(2025, 6, 1))
     assert status.state == State.CERTIFIED and status.certified
     assert status.lapses_on == date(2026, 3, 1)
-    assert status.reason == "certified; lapses on March 1, 2026 when “Methodology” expires"
+    assert status.reason == "lapses on March 1, 2026 when “Methodology” expires"
 
     # Within 60 days of lapsing it is flagged, and still certified.
     status = certification(person, nat, date(2026, 1, 15))

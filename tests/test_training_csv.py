@@ -54,11 +54,11 @@ def test_import_reports_every_bad_row_by_line_and_imports_nothing(world, exam):
         assert dict(result.problems) == {
             3: "The completion date 2026-07-01 is in the future.",
             4: "The score 41 is outside the range of “Assessed methodology” (0 to 40).",
-            5: "there is no course with the code NOPE",
-            6: "no evaluator has the email nobody@test.org",
+            5: "There is no course with the code NOPE.",
+            6: "No evaluator has the email nobody@test.org.",
             7: "Give the score: “Assessed methodology” is assessed (0 to 40).",
-            8: "the same completion is already on line 2",
-            9: "write the completion date as YYYY-MM-DD; the score abc is not a whole number",
+            8: "The same completion is already on line 2.",
+            9: "Write the completion date as YYYY-MM-DD. The score abc is not a whole number.",
         }
         assert [row.line for row in result.rows] == [2]
         assert _records() == before
@@ -79,8 +79,8 @@ def test_import_of_a_clean_file(world, exam):
     # Importing the same file twice records nothing twice.
     again = csv_io.import_records(world.coordinator, CLEAN.encode(), dry_run=False,
                                   today=TODAY)
-    assert again.problems == [(2, "this completion is already recorded"),
-                              (3, "this completion is already recorded")]
+    assert again.problems == [(2, "This completion is already recorded."),
+                              (3, "This completion is already recorded.")]
     assert _records() == before + 2
 
 
@@ -112,7 +112,7 @@ def test_import_page(world, exam, client):
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "7 lines have problems; nothing was imported." in page
-    assert "Line 5: there is no course with the code NOPE" in page
+    assert "Line 5: There is no course with the code NOPE." in page
     assert _records() == before
 
     response = upload(CLEAN, "check")

@@ -97,9 +97,9 @@ class Status:
         if not self.certified:
             return "; ".join(self.reasons)
         if self.lapses_on is None:
-            return gettext("certified; no required course expires")
+            return gettext("no required course expires")
         return gettext(
-            "certified; lapses on %(date)s when “%(course)s” expires",
+            "lapses on %(date)s when “%(course)s” expires",
             date=format_date(self.lapses_on, "long"),
             course=self.lapsing_course,
         )

@@ -185,33 +185,33 @@ def check_import(content: bytes, today: date | None = None) -> ImportResult:
             continue  # a blank line
         problems: list[str] = []
         if None in raw:
-            problems.append(_("more values than there are columns"))
+            problems.append(_("The row has more values than there are columns."))
         email = values.get("email", "").lower()
         evaluator = people.get(email)
         if not email:
-            problems.append(_("the evaluator's email is missing"))
+            problems.append(_("The evaluator's email is missing."))
         elif evaluator is None:
-            problems.append(_("no evaluator has the email %(email)s", email=email))
+            problems.append(_("No evaluator has the email %(email)s.", email=email))
         code = values.get("course_code", "")
         course = courses.get(code.upper())
         if not code:
-            problems.append(_("the course code is missing"))
+            problems.append(_("The course code is missing."))
         elif course is None:
-            problems.append(_("there is no course with the code %(code)s", code=code))
+            problems.append(_("There is no course with the code %(code)s.", code=code))
         completed_on = _parse_date(values.get("completed_on", ""))
         if completed_on is None:
-            problems.append(_("write the completion date as YYYY-MM-DD"))
+            problems.append(_("Write the completion date as YYYY-MM-DD."))
         score: int | None = None
         raw_score = values.get("score", "")
         if raw_score:
             try:
                 score = int(raw_score)
             except ValueError:
-                problems.append(_("the score %(score)s is not a whole number", score=raw_score))
+                problems.append(_("The score %(score)s is not a whole number.", score=raw_score))
                 raw_score = "invalid"
         provider = values.get("provider", "")
         if len(provider) > 200:
-            problems.append(_("the provider has more than 200 characters"))
+            problems.append(_("The provider has more than 200 characters."))
         if course is not None and completed_on is not None and raw_score != "invalid":
             try:
                 _check_result(course, completed_on, score, today or latest_today())
@@ -220,14 +220,14 @@ def check_import(content: bytes, today: date | None = None) -> ImportResult:
         if evaluator and course and completed_on:
             key = (evaluator.id, course.id, completed_on)
             if key in seen:
-                problems.append(_("the same completion is already on line %(line)d",
+                problems.append(_("The same completion is already on line %(line)d.",
                                   line=seen[key]))
             else:
                 seen[key] = line
                 if key in recorded:
-                    problems.append(_("this completion is already recorded"))
+                    problems.append(_("This completion is already recorded."))
         if problems:
-            result.problems.append((line, "; ".join(problems)))
+            result.problems.append((line, " ".join(problems)))
         else:
             result.rows.append(
                 ImportRow(line, evaluator, course, completed_on, score, provider)

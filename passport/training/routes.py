@@ -258,9 +258,13 @@ def profile(user_id: int):
 
 def _course_choices(include: Course | None = None) -> list[tuple[int, str]]:
     courses = session.scalars(select(Course).order_by(Course.title)).all()
-    return [(0, "—")] + [
-        (c.id, f"{c.title} ({c.code})") for c in courses if c.active or c == include
-    ]
+    def label(c: Course) -> str:
+        if c.assessed:
+            return _("%(title)s (%(code)s) · score 0–%(max)d, pass mark %(mark)d",
+                     title=c.title, code=c.code, max=c.max_score, mark=c.pass_mark)
+        return f"{c.title} ({c.code})"
+
+    return [(0, "—")] + [(c.id, label(c)) for c in courses if c.active or c == include]
 
 
 @bp.route("/evaluators/<int:user_id>/records/new", methods=["GET", "POST"])
