@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -15,10 +15,12 @@ RTL_LOCALES = {"ar", "fa"}
 LOCALE_COOKIE = "lang"
 
 
-def select_locale() -> str:
+def select_locale() -> str | None:
     override = getattr(g, "locale_override", None)
     if override:
         return override
+    if not has_request_context():  # a command or a service called outside a request
+        return None
     if current_user.is_authenticated and getattr(current_user, "locale", None):
         return current_user.locale
     cookie = request.cookies.get(LOCALE_COOKIE)
@@ -27,7 +29,9 @@ def select_locale() -> str:
     return request.accept_languages.best_match(CANDIDATE_LOCALES) or "en"
 
 
-def select_timezone() -> str:
+def select_timezone() -> str | None:
+    if not has_request_context():
+        return None
     if current_user.is_authenticated and getattr(current_user, "timezone", None):
         return current_user.timezone
     return "UTC"
