@@ -280,9 +280,12 @@ class Document:
         while n < len(content) and isinstance(content[n], BidiParagraph):
             n += 1
         n = max(n, 1) if content else 0
+        # Each further block (an entry of a list) stays on one page unless longer than a page.
+        # (KeepTogether must not be nested: an inner one reports an endless height.)
+        rest = [KeepTogether([c]) if isinstance(c, Table) else c for c in content[n:]]
         return [Spacer(0, 4 * mm),
                 KeepTogether([self.heading(key), Spacer(0, 1.5 * mm), *content[:n]]),
-                *content[n:]]
+                *rest]
 
     def side_by_side(self, keys: list[str], **fmt: Any) -> Table:
         """Explanatory texts: English in the left column, the second language in the right."""
@@ -399,8 +402,7 @@ class Document:
             return self.section(section, *self.not_assessed("none_recorded"))
         tables: list[Flowable] = []
         for n, item in enumerate(items):
-            # An entry stays on one page unless it is longer than a page.
-            tables.append(KeepTogether([self.rows(build(item))]))
+            tables.append(self.rows(build(item)))
             if n < len(items) - 1:
                 tables.append(Spacer(0, 2.5 * mm))
         return self.section(section, *tables)
