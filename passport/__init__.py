@@ -30,10 +30,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
     from passport import access, cli, db, i18n, security, translate, views_errors
-    from passport.extensions import csrf
+    from passport.extensions import csrf, limiter
 
     db.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
     i18n.init_app(app)
     access.init_app(app)
     views_errors.init_app(app)

@@ -5,7 +5,7 @@ from passport.auth.models import Role, User, UserRole
 from passport.cases.models import Assignment, Candidate, Case
 from passport.interviews.models import Assessment, Interview
 from passport.org.models import Centre, Scheme, scheme_coordinators
-from passport.passports.models import Passport, PassportCounter
+from passport.passports.models import Passport, PassportCounter, PassportFile, SigningKey
 from passport.review.models import ReviewDecision
 
 __all__ = [
@@ -19,9 +19,11 @@ __all__ = [
     "Interview",
     "Passport",
     "PassportCounter",
+    "PassportFile",
     "ReviewDecision",
     "Role",
     "Scheme",
+    "SigningKey",
     "User",
     "UserRole",
     "scheme_coordinators",

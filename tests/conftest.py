@@ -155,6 +155,7 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
         "PASSPORT_DATABASE_URL": database_url,
         "PASSPORT_SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
         "PASSPORT_BASE_URL": "https://passport.test",
+        "PASSPORT_SIGNING_KEY_DIR": str(tmp_path / "signing-keys"),
     }
     app = create_app({"ENVIRON": environ, "TESTING": True})
     app.test_client_class = BrowserClient
