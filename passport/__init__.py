@@ -29,15 +29,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(levelname)s %(name)s %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
-    from passport import access, cli, db, i18n, views_errors
-    from passport.extensions import csrf
+    from passport import access, cli, db, i18n, security, translate, views_errors
+    from passport.extensions import csrf, limiter
 
     db.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
     i18n.init_app(app)
     access.init_app(app)
     views_errors.init_app(app)
+    security.init_app(app)
     cli.init_app(app)
+    translate.init_app(app)
 
     from passport.admin.routes import bp as admin_bp
     from passport.auth.routes import bp as auth_bp

@@ -16,6 +16,10 @@ def init_db() -> str:
 
 
 def init_app(app: Flask) -> None:
+    from passport.passports import cli as passports_cli
+
+    passports_cli.init_app(app)
+
     @app.cli.command("init-db")
     def init_db_command() -> None:
         """Create the database schema, or upgrade it to the newest version."""

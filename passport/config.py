@@ -45,6 +45,12 @@ KNOWN_SETTINGS = {
         Setting("LOG_LEVEL", "DEBUG, INFO, WARNING or ERROR"),
         Setting("TRAINING_EVIDENCE_MAX_KB", "largest training certificate upload in KB "
                 "(100-20000, default 5120)"),
+        Setting("SIGNING_KEY_DIR", "folder of the passport signing keys; default instance/"
+                "signing-keys (keep it out of the repository and back it up)"),
+        Setting("RATELIMIT_STORAGE_URI", "Flask-Limiter storage, e.g. redis://host:6379; "
+                "default memory:// (per process)"),
+        Setting("VERIFY_RATE_LIMIT", "requests per client to the public verification pages, "
+                "e.g. '30 per minute;300 per hour'"),
     ]
 }
 
@@ -139,8 +145,25 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
     evidence_kb = _int(
         "TRAINING_EVIDENCE_MAX_KB", given.get("TRAINING_EVIDENCE_MAX_KB", "5120"), 100, 20000
     )
+    signing_key_dir = Path(given.get("SIGNING_KEY_DIR") or instance_path / "signing-keys")
+    if signing_key_dir.exists() and not signing_key_dir.is_dir():
+        raise ConfigError(f"{PREFIX}SIGNING_KEY_DIR={str(signing_key_dir)!r} is not a folder")
+    verify_limit = given.get("VERIFY_RATE_LIMIT", "30 per minute;300 per hour")
+    try:
+        from limits import parse_many
+
+        parse_many(verify_limit)
+    except ValueError:
+        raise ConfigError(
+            f"{PREFIX}VERIFY_RATE_LIMIT={verify_limit!r} is not a rate; "
+            "use e.g. '30 per minute;300 per hour'"
+        ) from None
 
     return {
+        "SIGNING_KEY_DIR": signing_key_dir,
+        "RATELIMIT_STORAGE_URI": given.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "VERIFY_RATE_LIMIT": verify_limit,
         "SECRET_KEY": _secret_key(instance_path, given.get("SECRET_KEY")),
         "DATABASE_URL": database_url,
         "BASE_URL": base_url,

@@ -15,12 +15,12 @@ RTL_LOCALES = {"ar", "fa"}
 LOCALE_COOKIE = "lang"
 
 
-def select_locale() -> str:
+def select_locale() -> str | None:
     override = getattr(g, "locale_override", None)
     if override:
         return override
-    if not has_request_context():  # command line, demo data: messages in English
-        return "en"
+    if not has_request_context():  # a command or a service called outside a request
+        return None
     if current_user.is_authenticated and getattr(current_user, "locale", None):
         return current_user.locale
     cookie = request.cookies.get(LOCALE_COOKIE)
@@ -29,9 +29,9 @@ def select_locale() -> str:
     return request.accept_languages.best_match(CANDIDATE_LOCALES) or "en"
 
 
-def select_timezone() -> str:
+def select_timezone() -> str | None:
     if not has_request_context():
-        return "UTC"
+        return None
     if current_user.is_authenticated and getattr(current_user, "timezone", None):
         return current_user.timezone
     return "UTC"

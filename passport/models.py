@@ -5,7 +5,7 @@ from passport.auth.models import Role, User, UserRole
 from passport.cases.models import Assignment, Candidate, Case
 from passport.interviews.models import Assessment, Interview, InterviewParticipant
 from passport.org.models import Centre, Scheme, scheme_coordinators
-from passport.passports.models import Passport, PassportCounter
+from passport.passports.models import Passport, PassportCounter, PassportFile, SigningKey
 from passport.review.models import ReviewDecision
 from passport.training.models import (
     Course,
@@ -31,10 +31,12 @@ __all__ = [
     "InterviewParticipant",
     "Passport",
     "PassportCounter",
+    "PassportFile",
     "ReviewDecision",
     "Role",
     "Scheme",
     "SchemeCourse",
+    "SigningKey",
     "TrainingEvidence",
     "TrainingRecord",
     "User",

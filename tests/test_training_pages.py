@@ -1,11 +1,8 @@
 """Training pages: overview (filters, pagination, lapsing soon), evaluator, courses, schemes;
-who may see what; the demo data; the migration."""
+who may see what; the demo data."""
 
 from datetime import date
 
-from sqlalchemy import create_engine, inspect
-
-from passport import migrate
 from passport.training import services as training
 from passport.training.certification import State
 from tests.conftest import login, post_form
@@ -130,17 +127,3 @@ def test_demo_data_has_evaluators_in_every_state(app, runner):
     assert found[("evaluator@example.org", "EQPR")].certified
     assert found[("evaluator2@example.org", "EQPR")].certified
 
-
-def test_migration_downgrades_and_upgrades(tmp_path):
-    engine = create_engine(f"sqlite:///{tmp_path / 'm.db'}")
-    migrate.upgrade(engine)
-    assert "training_records" in inspect(engine).get_table_names()
-    migrate.downgrade(engine, "0001")
-    names = inspect(engine).get_table_names()
-    assert "training_records" not in names and "interview_participants" not in names
-    assert "observed_interviews_required" not in {
-        c["name"] for c in inspect(engine).get_columns("schemes")}
-    migrate.upgrade(engine)
-    assert "observed_interviews_required" in {
-        c["name"] for c in inspect(engine).get_columns("schemes")}
-    engine.dispose()

@@ -52,6 +52,18 @@ def new_user():
     return render_template("admin/user_form.html", form=form), 422 if form.errors else 200
 
 
+@bp.get("/translations")
+@requires(Role.ADMINISTRATOR)
+def translations():
+    from passport.i18n import CANDIDATE_LOCALES, STAFF_LOCALES
+    from passport.translate import catalogue_status
+
+    statuses = [catalogue_status(code) for code in CANDIDATE_LOCALES if code != "en"]
+    return render_template(
+        "admin/translations.html", statuses=statuses, staff_locales=STAFF_LOCALES
+    )
+
+
 @bp.get("/organisation")
 @requires(Role.ADMINISTRATOR)
 def organisation():

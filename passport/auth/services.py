@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterable
 
 from argon2 import PasswordHasher
@@ -32,7 +33,10 @@ def password_problem(password: str, user_inputs: Iterable[str] = ()) -> str | No
     """Return why a password is too weak, or None if it is acceptable."""
     if len(password) < MIN_LENGTH:
         return str(_l("Use at least %(n)d characters.", n=MIN_LENGTH))
-    result = zxcvbn(password[:100], user_inputs=[s for s in user_inputs if s])
+    # Each word of a name or address too, so "nora.newcomer" counts as the user's own name.
+    inputs = [s for s in user_inputs if s]
+    inputs += [w for s in inputs for w in re.split(r"[\W_]+", s) if len(w) > 1]
+    result = zxcvbn(password[:100], user_inputs=inputs)
     if result["score"] < 3:
         warning = result["feedback"].get("warning") or ""
         suggestion = " ".join(result["feedback"].get("suggestions") or [])

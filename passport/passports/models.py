@@ -43,6 +43,11 @@ class Passport(Base):
     revoked_reason: Mapped[str] = mapped_column(Text, default="")
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The language printed beside English, chosen at issue (see services.second_language).
+    second_language: Mapped[str] = mapped_column(String(10), default="en")
+    # Ed25519 signature (base64url) over the canonical snapshot, and the key that made it.
+    signing_key_id: Mapped[str] = mapped_column(String(40), default="")
+    signature: Mapped[str] = mapped_column(String(200), default="")
 
     scheme: Mapped[Scheme] = relationship(lazy="joined")
     approved_by: Mapped[User] = relationship(lazy="joined")
@@ -61,3 +66,31 @@ class PassportCounter(Base):
     scheme_id: Mapped[int] = mapped_column(ForeignKey("schemes.id"), primary_key=True)
     year: Mapped[int] = mapped_column(primary_key=True)
     last: Mapped[int] = mapped_column(default=0)
+
+
+class PassportFile(Base):
+    """Every PDF file this system produced for a passport, by SHA-256: the file issued and any
+    re-rendering (after a layout change), so a verifier's upload of any of them is recognised."""
+
+    __tablename__ = "passport_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    passport_id: Mapped[int] = mapped_column(ForeignKey("passports.id"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    language: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SigningKey(Base):
+    """Public half of every passport signing key ever used. The private half lives outside the
+    database and the repository (PASSPORT_SIGNING_KEY_DIR); retired keys stay here so that
+    passports signed with them remain verifiable."""
+
+    __tablename__ = "signing_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_id: Mapped[str] = mapped_column(String(40), unique=True)
+    algorithm: Mapped[str] = mapped_column(String(20), default="Ed25519")
+    public_key: Mapped[str] = mapped_column(String(100))  # raw 32 bytes, base64url
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,7 +1,7 @@
 """Training: courses, scheme requirements, records, evaluator profiles, interview participants.
 
 Revision ID: 0002
-Revises: 0001
+Revises: 0006
 Create Date: 2026-11-23 18:58:00.600862
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0002"
-down_revision = "0001"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
