@@ -132,3 +132,13 @@ def test_a_case_in_a_scheme_the_coordinator_does_not_run_is_refused(coordinator,
 def test_an_id_that_is_not_a_number_is_a_404(coordinator, world):
     assert coordinator.get("/cases/abc").status_code == 404
     assert coordinator.get("/passports/abc.pdf").status_code == 404
+
+
+def test_unknown_status_filter_shows_all_cases(client, world):
+    from tests.conftest import login
+
+    world.new_case()
+    login(client, "coord@test.org")
+    page = client.get("/?status=bogus")
+    assert page.status_code == 200
+    assert "C-000001" in page.get_data(as_text=True)

@@ -31,7 +31,7 @@ def dashboard():
     if current_user.roles == {Role.ADMINISTRATOR}:
         return redirect(url_for("admin.users"))
     status = request.args.get("status") or None
-    if status and status not in workflow.CaseStatus:
+    if status and status not in {s.value for s in workflow.CaseStatus}:
         status = None
     page = request.args.get("page", 1, type=int) or 1
     cases, total = services.list_cases(visible_cases(current_user), page, status)
