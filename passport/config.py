@@ -43,6 +43,12 @@ KNOWN_SETTINGS = {
         Setting("TEST_DATABASE_URL", "database the test suite runs on (tests only)"),
         Setting("SESSION_HOURS", "hours a staff login stays valid (1-72)"),
         Setting("LOG_LEVEL", "DEBUG, INFO, WARNING or ERROR"),
+        Setting("CANDIDATE_LINK_DAYS", "days a candidate's personal link stays valid (1-365)"),
+        Setting("SMTP_HOST", "mail server; unset: messages are only kept in the outbox page"),
+        Setting("SMTP_PORT", "mail server port (default 587 with STARTTLS; 465 for TLS)"),
+        Setting("SMTP_USER", "user name for the mail server, if it needs one"),
+        Setting("SMTP_PASSWORD", "password for the mail server"),
+        Setting("SMTP_FROM", "sender address, e.g. Qualifications Passport <noreply@qp.example>"),
     ]
 }
 
@@ -134,6 +140,12 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
     if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise ConfigError(f"{PREFIX}LOG_LEVEL={log_level!r}; use DEBUG, INFO, WARNING or ERROR")
 
+    smtp_host = given.get("SMTP_HOST", "").strip()
+    smtp_port = _int("SMTP_PORT", given.get("SMTP_PORT", "587"), 1, 65535)
+    smtp_from = given.get("SMTP_FROM", "").strip() or f"noreply@{parts.hostname}"
+    if smtp_host and "@" not in smtp_from:
+        raise ConfigError(f"{PREFIX}SMTP_FROM={smtp_from!r} is not an email address")
+
     return {
         "SECRET_KEY": _secret_key(instance_path, given.get("SECRET_KEY")),
         "DATABASE_URL": database_url,
@@ -148,4 +160,12 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         "LOG_LEVEL": log_level,
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,
+        "CANDIDATE_LINK_DAYS": _int(
+            "CANDIDATE_LINK_DAYS", given.get("CANDIDATE_LINK_DAYS", "30"), 1, 365
+        ),
+        "SMTP_HOST": smtp_host,
+        "SMTP_PORT": smtp_port,
+        "SMTP_USER": given.get("SMTP_USER", ""),
+        "SMTP_PASSWORD": given.get("SMTP_PASSWORD", ""),
+        "SMTP_FROM": smtp_from,
     }
