@@ -52,7 +52,10 @@ class CandidateIntakeFields(FlaskForm):
         description=_l("The language of the invitation; the candidate can change it."),
     )
     preferred_languages = SelectMultipleField(
-        _l("Preferred languages for the interview"), validators=[Optional()]
+        _l("Preferred languages for the interview"),
+        description=_l("Hold Ctrl (⌘ on a Mac) to choose more than one."),
+        validators=[Optional()],
+        render_kw={"size": 6},
     )
     timezone = SelectField(_l("Time zone"), validators=[Optional()])
     photo = FileField(

@@ -428,8 +428,7 @@ def questionnaire(case: Case):
             services.submit_questionnaire(case, data, language)
         else:
             services.save_draft(case, data, language)
-    except services.QuestionnaireIncomplete as exc:
-        flash(str(exc.message), "error")
+    except services.QuestionnaireIncomplete as exc:  # the page lists the problems on top
         return _render_questionnaire(case, qn.normalise(data), exc.errors, 422)
     except ServiceError as exc:
         flash(str(exc.message), "error")

@@ -46,6 +46,10 @@ class Section:
     max_entries: int = 1
     intro: Any = None
     add_label: Any = None
+    entry_label: Any = None  # "Job %(number)d": the legend of one entry
+
+    def entry_title(self, number: int) -> str:
+        return str(self.entry_label) % {"number": number} if self.entry_label else str(self.title)
 
     def question(self, name: str) -> Question:
         return next(q for q in self.questions if q.name == name)
@@ -93,6 +97,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "education",
         _l("Education"),
+        entry_label=_l("Education %(number)d"),
         repeatable=True,
         min_entries=1,
         max_entries=12,
@@ -126,6 +131,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "courses",
         _l("Other courses and short qualifications"),
+        entry_label=_l("Course %(number)d"),
         repeatable=True,
         max_entries=20,
         intro=_l("Courses, training and certificates outside your main education, if any."),
@@ -143,6 +149,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "work",
         _l("Work experience"),
+        entry_label=_l("Job %(number)d"),
         repeatable=True,
         max_entries=20,
         add_label=_l("Add another job"),
@@ -159,6 +166,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "languages",
         _l("Languages"),
+        entry_label=_l("Language %(number)d"),
         repeatable=True,
         min_entries=1,
         max_entries=12,

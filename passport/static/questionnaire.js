@@ -198,6 +198,12 @@
     }
   }
 
+  // After a refused submission, take keyboard and screen reader users to the list of problems.
+  var problems = document.getElementById("problems");
+  if (problems) {
+    problems.focus();
+  }
+
   var form = document.getElementById("questionnaire");
   if (form && window.fetch && window.FormData && window.URLSearchParams) {
     setupQuestionnaire(form);
