@@ -5,7 +5,7 @@ nothing else in the code base checks roles. A case that a person may not see ans
 so that nobody learns which case numbers exist; a case they may see but not act on answers 403.
 
 Candidates have no account: a verified personal link gives a session that sees its own case and
-nothing else (passport.intake.portal.load_candidate), whatever ids a request names.
+nothing else (passport.intake.portal.candidate_page), whatever ids a request names.
 """
 
 from __future__ import annotations

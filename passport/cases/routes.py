@@ -15,7 +15,6 @@ from passport.cases.history import history as readable_history
 from passport.db import session
 from passport.errors import ServiceError
 from passport.i18n import country_choices
-from passport.intake.files import sniff_photo
 from passport.intake.forms import PROTECTION_LABELS
 from passport.intake.services import summary as intake_summary
 from passport.interviews.services import current_assessment
@@ -74,7 +73,7 @@ def new_case():
             preferred_languages=" ".join(form.preferred_languages.data or []),
             timezone=form.timezone.data or "",
             photo=form.photo_data,
-            photo_type=sniff_photo(form.photo_data) if form.photo_data else "",
+            photo_type=form.photo_type,
         )
         try:
             case = services.create_case(current_user, scheme, data, form.qualification_country.data)

@@ -78,15 +78,17 @@ class CandidateIntakeFields(FlaskForm):
 
     def validate_photo(self, field: FileField) -> None:
         self.photo_data: bytes | None = None
+        self.photo_type = ""
         storage = field.data
         if not storage or not getattr(storage, "filename", ""):
             return
         data = storage.read(files.MAX_PHOTO_BYTES + 1)
         if len(data) > files.MAX_PHOTO_BYTES:
             raise ValidationError(_l("The photo must be smaller than 2 MB."))
-        if files.sniff_photo(data) is None:
+        photo_type = files.sniff_photo(data)
+        if photo_type is None:
             raise ValidationError(_l("The photo must be a PNG or JPEG image."))
-        self.photo_data = data
+        self.photo_data, self.photo_type = data, photo_type
 
 
 class CandidateDetailsForm(CandidateIntakeFields):

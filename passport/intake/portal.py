@@ -44,7 +44,13 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from passport.cases.models import Case
 from passport.db import session, utcnow
 from passport.errors import ServiceError
-from passport.i18n import CANDIDATE_LOCALES, LOCALE_COOKIE
+from passport.i18n import (
+    CANDIDATE_LOCALES,
+    LOCALE_COOKIE,
+    country_choices,
+    language_choices,
+    timezone_choices,
+)
 from passport.intake import questionnaire as qn
 from passport.intake import services
 from passport.intake.consent import CONSENT_VERSION, latest_consent
@@ -147,7 +153,6 @@ def candidate_page(view: Callable) -> Callable:
             return redirect(url_for("candidate.verify"))
         case = session.get(Case, link.case_id)
         _use_candidate_preferences(case)
-        g.candidate_case = case
         return view(case, *args, **kwargs)
 
     return wrapped
@@ -364,8 +369,6 @@ def withdraw(case: Case):
 
 
 def _choices() -> dict[str, list[tuple[str, str]]]:
-    from passport.i18n import country_choices, language_choices, timezone_choices
-
     return {
         "country": country_choices(),
         "language": language_choices(),

@@ -13,7 +13,7 @@ from passport.db import session
 from passport.errors import ServiceError
 from passport.intake.forms import ActionForm
 from passport.mail import services
-from passport.mail.models import OutboxMessage
+from passport.mail.models import MessageStatus, OutboxMessage
 from passport.mail.sender import smtp_configured
 
 bp = Blueprint("mail", __name__)
@@ -68,7 +68,7 @@ def retry(message_id: int):
     except ServiceError as exc:
         flash(str(exc.message), "error")
     else:
-        if message.status == "sent":
+        if message.status == MessageStatus.SENT:
             flash(_("The message is delivered."), "success")
         else:
             flash(_("The mail server did not take the message."), "error")
