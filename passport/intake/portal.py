@@ -62,7 +62,7 @@ from passport.intake.forms import (
     ConsentForm,
     EvidenceForm,
 )
-from passport.intake.models import CandidateLink
+from passport.intake.models import CandidateLink, Questionnaire
 from passport.passports.services import render_pdf
 
 bp = Blueprint("candidate", __name__)
@@ -377,9 +377,9 @@ def _choices() -> dict[str, list[tuple[str, str]]]:
 
 
 def _render_questionnaire(
-    case: Case, data: dict[str, Any], errors: dict[str, Any], status: int = 200
+    case: Case, record: Questionnaire | None, data: dict[str, Any], errors: dict[str, Any],
+    status: int = 200,
 ):
-    record = services.questionnaire_of(case.id)
     extra = request.args.get("add", "")
     return render_template(
         "candidate/questionnaire.html",
@@ -415,7 +415,9 @@ def questionnaire(case: Case):
     today = utcnow().date()
     if request.method == "GET":
         data = qn.normalise(record.data) if record else qn.empty()
-        return _render_questionnaire(case, data, services.draft_problems(case, record, today))
+        return _render_questionnaire(
+            case, record, data, services.draft_problems(case, record, today)
+        )
 
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -432,7 +434,8 @@ def questionnaire(case: Case):
         else:
             services.save_draft(case, data, language)
     except services.QuestionnaireIncomplete as exc:  # the page lists the problems on top
-        return _render_questionnaire(case, qn.normalise(data), exc.errors, 422)
+        record = services.questionnaire_of(case.id)
+        return _render_questionnaire(case, record, qn.normalise(data), exc.errors, 422)
     except ServiceError as exc:
         flash(str(exc.message), "error")
         return redirect(url_for("candidate.home"), code=303)

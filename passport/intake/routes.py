@@ -22,7 +22,7 @@ def _back(case_id: int):
     return redirect(url_for("cases.detail", case_id=case_id, _anchor="intake"), code=303)
 
 
-def _link_action(case_id: int, action, done: str):  # noqa: ANN001
+def _link_action(case_id: int, action, done: str, *, sends: bool = True):  # noqa: ANN001
     case = load_case(case_id, Need.MANAGE)
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -32,7 +32,8 @@ def _link_action(case_id: int, action, done: str):  # noqa: ANN001
         flash(str(exc.message), "error")
     else:
         flash(done, "success")
-        _delivery_notice(case.id)
+        if sends:
+            _delivery_notice(case.id)
     return _back(case.id)
 
 
@@ -63,16 +64,10 @@ def reissue(case_id: int):
 @bp.post("/cases/<int:case_id>/link/revoke")
 @login_required
 def revoke(case_id: int):
-    case = load_case(case_id, Need.MANAGE)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        services.revoke_link(current_user, case)
-    except ServiceError as exc:
-        flash(str(exc.message), "error")
-    else:
-        flash(_("The link is revoked: it no longer opens the candidate's page."), "success")
-    return _back(case.id)
+    return _link_action(
+        case_id, services.revoke_link,
+        _("The link is revoked: it no longer opens the candidate's page."), sends=False,
+    )
 
 
 @bp.route("/cases/<int:case_id>/candidate", methods=["GET", "POST"])
