@@ -45,12 +45,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from passport.admin.routes import bp as admin_bp
     from passport.auth.routes import bp as auth_bp
     from passport.cases.routes import bp as cases_bp
+    from passport.intake.portal import bp as candidate_bp
+    from passport.intake.routes import bp as intake_bp
     from passport.interviews.routes import bp as interviews_bp
+    from passport.mail.routes import bp as mail_bp
     from passport.passports.routes import bp as passports_bp
     from passport.review.routes import bp as review_bp
     from passport.training.routes import bp as training_bp
 
-    for bp in (auth_bp, cases_bp, interviews_bp, review_bp, passports_bp, admin_bp):
+    for bp in (auth_bp, cases_bp, interviews_bp, review_bp, passports_bp, admin_bp,
+               intake_bp, candidate_bp, mail_bp):
         app.register_blueprint(bp)
     app.register_blueprint(training_bp)
 

@@ -3,6 +3,9 @@
 Views declare what they need (`@requires(Role...)` or `load_case(case_id, Need.X)`);
 nothing else in the code base checks roles. A case that a person may not see answers 404,
 so that nobody learns which case numbers exist; a case they may see but not act on answers 403.
+
+Candidates have no account: a verified personal link gives a session that sees its own case and
+nothing else (passport.intake.portal.candidate_page), whatever ids a request names.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from passport.auth.models import Role, User
 from passport.cases.models import Assignment, AssignmentRole, Case
 from passport.db import session
 from passport.extensions import login_manager
+from passport.intake.consent import processing_stopped
+from passport.mail.models import OutboxMessage
 from passport.org.models import scheme_coordinators
 
 
@@ -30,6 +35,9 @@ class Need(StrEnum):
     MANAGE = "manage"  # screen, assign evaluators (coordinator of the scheme)
     ASSESS = "assess"  # write the assessment (an evaluator assigned to the case)
     DECIDE = "decide"  # approve or return (coordinator of the scheme, not on the case)
+    # open the candidate's questionnaire and documents: the scheme's coordinators and the
+    # case's evaluators (not observers), and nobody once the candidate withdrew consent
+    APPLICATION = "application"
 
 
 def _coordinates(user: User, case: Case) -> bool:
@@ -50,6 +58,8 @@ RULES: dict[Need, Callable[[User, Case], bool]] = {
     Need.ASSESS: _evaluates,
     # Four eyes: whoever assessed the case cannot also approve it.
     Need.DECIDE: lambda u, c: _coordinates(u, c) and not c.is_assigned(u),
+    Need.APPLICATION: lambda u, c: (_coordinates(u, c) or _evaluates(u, c))
+    and not processing_stopped(c.id),
 }
 
 
@@ -61,6 +71,11 @@ def refusal_reason(user: User, need: Need, case: Case) -> Any:
     if need is Need.DECIDE and _coordinates(user, case) and case.is_assigned(user):
         return _l(
             "You are one of the evaluators of this case, so another coordinator must decide it."
+        )
+    if need is Need.APPLICATION and processing_stopped(case.id):
+        return _l(
+            "The candidate has withdrawn their consent: their questionnaire and documents "
+            "cannot be opened."
         )
     return _l("You do not have permission to do this.")
 
@@ -103,6 +118,25 @@ def manages_scheme_settings(user: User, scheme: Any) -> bool:
             and any(s.id == scheme.id for s in user.coordinated_schemes)
         )
     )
+def visible_messages(user: User) -> Select[tuple[OutboxMessage]]:
+    """Outbox messages a user may read: administrators all (to follow delivery problems),
+    coordinators those about the cases of their schemes."""
+    query = select(OutboxMessage)
+    if user.has_role(Role.ADMINISTRATOR):
+        return query
+    if user.has_role(Role.COORDINATOR):
+        return query.where(
+            OutboxMessage.case_id.in_(
+                select(Case.id).where(
+                    Case.scheme_id.in_(
+                        select(scheme_coordinators.c.scheme_id).where(
+                            scheme_coordinators.c.user_id == user.id
+                        )
+                    )
+                )
+            )
+        )
+    return query.where(false())
 
 
 def load_case(case_id: int, need: Need = Need.VIEW) -> Case:

@@ -51,6 +51,12 @@ KNOWN_SETTINGS = {
                 "default memory:// (per process)"),
         Setting("VERIFY_RATE_LIMIT", "requests per client to the public verification pages, "
                 "e.g. '30 per minute;300 per hour'"),
+        Setting("CANDIDATE_LINK_DAYS", "days a candidate's personal link stays valid (1-365)"),
+        Setting("SMTP_HOST", "mail server; unset: messages are only kept in the outbox page"),
+        Setting("SMTP_PORT", "mail server port (default 587 with STARTTLS; 465 for TLS)"),
+        Setting("SMTP_USER", "user name for the mail server, if it needs one"),
+        Setting("SMTP_PASSWORD", "password for the mail server"),
+        Setting("SMTP_FROM", "sender address, e.g. Qualifications Passport <noreply@qp.example>"),
     ]
 }
 
@@ -158,6 +164,11 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
             f"{PREFIX}VERIFY_RATE_LIMIT={verify_limit!r} is not a rate; "
             "use e.g. '30 per minute;300 per hour'"
         ) from None
+    smtp_host = given.get("SMTP_HOST", "").strip()
+    smtp_port = _int("SMTP_PORT", given.get("SMTP_PORT", "587"), 1, 65535)
+    smtp_from = given.get("SMTP_FROM", "").strip() or f"noreply@{parts.hostname}"
+    if smtp_host and "@" not in smtp_from:
+        raise ConfigError(f"{PREFIX}SMTP_FROM={smtp_from!r} is not an email address")
 
     return {
         "SIGNING_KEY_DIR": signing_key_dir,
@@ -178,4 +189,12 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,
         "TRAINING_EVIDENCE_MAX_BYTES": evidence_kb * 1024,
+        "CANDIDATE_LINK_DAYS": _int(
+            "CANDIDATE_LINK_DAYS", given.get("CANDIDATE_LINK_DAYS", "30"), 1, 365
+        ),
+        "SMTP_HOST": smtp_host,
+        "SMTP_PORT": smtp_port,
+        "SMTP_USER": given.get("SMTP_USER", ""),
+        "SMTP_PASSWORD": given.get("SMTP_PASSWORD", ""),
+        "SMTP_FROM": smtp_from,
     }

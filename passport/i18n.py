@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from flask import Flask, g, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
@@ -19,8 +21,8 @@ def select_locale() -> str | None:
     override = getattr(g, "locale_override", None)
     if override:
         return override
-    if not has_request_context():  # a command or a service called outside a request
-        return None
+    if not has_request_context():  # command line, or a service called outside a request
+        return "en"
     if current_user.is_authenticated and getattr(current_user, "locale", None):
         return current_user.locale
     cookie = request.cookies.get(LOCALE_COOKIE)
@@ -29,9 +31,12 @@ def select_locale() -> str | None:
     return request.accept_languages.best_match(CANDIDATE_LOCALES) or "en"
 
 
-def select_timezone() -> str | None:
+def select_timezone() -> str:
+    override = getattr(g, "timezone_override", None)
+    if override:
+        return override
     if not has_request_context():
-        return None
+        return "UTC"
     if current_user.is_authenticated and getattr(current_user, "timezone", None):
         return current_user.timezone
     return "UTC"
@@ -79,6 +84,18 @@ def country_name(code: str | None) -> str:
     return get_locale().territories.get(code.upper(), code)
 
 
+def language_endonym(code: str) -> str:
+    """A language's name in that language ("العربية"), for language switchers: a reader who
+    does not understand the current page can still find their own language."""
+    from babel import Locale
+
+    try:
+        name = Locale.parse(code).get_display_name(code) or code
+    except (ValueError, LookupError):
+        return code
+    return name[:1].upper() + name[1:]
+
+
 def language_name(code: str | None) -> str:
     if not code:
         return ""
@@ -88,3 +105,36 @@ def language_name(code: str | None) -> str:
         return Locale.parse(code).get_display_name(get_locale()) or code
     except (ValueError, LookupError):
         return code
+
+
+# Languages a person may speak: ISO 639-1 codes, plus a few without one that refugees often
+# speak (Central Kurdish/Sorani, Dari).
+_EXTRA_LANGUAGES = ("ckb", "fa_AF")
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """Languages with names in the active language, sorted for that language."""
+    names = get_locale().languages
+    pairs = [(code, name) for code, name in names.items() if len(code) == 2 and code.isalpha()]
+    pairs += [(code, names[code]) for code in _EXTRA_LANGUAGES if code in names]
+    return sorted(pairs, key=lambda p: p[1].casefold())
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    """IANA time zones of places people live, labelled in the active language."""
+    return list(_timezone_choices(str(get_locale())))
+
+
+_TZ_AREAS = {"Africa", "America", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific"}
+
+
+@functools.lru_cache(maxsize=16)
+def _timezone_choices(locale: str) -> tuple[tuple[str, str], ...]:
+    from zoneinfo import available_timezones
+
+    from babel.dates import get_timezone_location
+
+    zones = [z for z in available_timezones() if z.split("/")[0] in _TZ_AREAS]
+    pairs = [(z, f"{get_timezone_location(z, locale=locale)} · {z}") for z in zones]
+    pairs.append(("UTC", "UTC"))
+    return tuple(sorted(pairs, key=lambda p: p[1].casefold()))

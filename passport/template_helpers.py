@@ -9,7 +9,7 @@ from flask_babel import format_date, format_datetime
 from flask_login import current_user
 
 from passport.cases.workflow import STATUS_LABELS, CaseStatus
-from passport.i18n import country_name, language_name
+from passport.i18n import country_name, language_endonym, language_name
 
 
 def _datetime(value: datetime | None, fmt: str = "medium") -> str:
@@ -34,6 +34,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         country=country_name,
         language=language_name,
+        endonym=language_endonym,
         datetime=_datetime,
         date=_date,
         status=_status,

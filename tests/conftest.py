@@ -307,3 +307,17 @@ def assessment_data(**overrides):
 @pytest.fixture()
 def world(app: Flask) -> World:
     return World()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing() -> Iterator[None]:
+    """Cheap Argon2 parameters for the tests: the default ones cost about 0.35 s per hash on a
+    small machine, and every test creates seven users. Hashing itself is not what is tested."""
+    from argon2 import PasswordHasher
+
+    from passport.auth import services
+
+    default = services._hasher
+    services._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    services._hasher = default

@@ -23,6 +23,9 @@ GOOD_CASE = {
     "qualification_country": "SY",
     "email": "",
     "phone": "",
+    "protection_status": "refugee",
+    "preferred_language": "ar",
+    "timezone": "Europe/Oslo",
 }
 
 

@@ -50,6 +50,9 @@ def create_case_through_form(client, world) -> int:
         "qualification_country": "SY",
         "email": "",
         "phone": "",
+        "protection_status": "refugee",
+        "preferred_language": "ar",
+        "timezone": "Europe/Oslo",
     })
     assert response.status_code == 302, text_of(response)[:2000]
     match = re.fullmatch(r"/cases/(\d+)", response.headers["Location"])

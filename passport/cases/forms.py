@@ -5,8 +5,10 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from passport.intake.forms import CandidateIntakeFields
 
 PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -27,7 +29,7 @@ def validate_partial_date(_form: FlaskForm, field: StringField) -> None:
     field.data = value
 
 
-class CaseForm(FlaskForm):
+class CaseForm(CandidateIntakeFields):
     scheme = SelectField(_l("Scheme"), coerce=int, validators=[DataRequired()])
     given_name = StringField(
         _l("Given name(s) in Latin script"), validators=[DataRequired(), Length(max=200)]
@@ -49,8 +51,6 @@ class CaseForm(FlaskForm):
     qualification_country = SelectField(
         _l("Country where the highest qualification was earned"), validators=[DataRequired()]
     )
-    email = EmailField(_l("Email"), validators=[Optional(), Email(), Length(max=254)])
-    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
 
 
 class ScreeningForm(FlaskForm):

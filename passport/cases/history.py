@@ -39,6 +39,48 @@ def history(entries: list[AuditEntry]) -> list[HistoryLine]:
     return [describe(e) for e in entries if e.action not in HIDDEN]
 
 
+def _intake_texts(who: str, after: dict) -> dict:
+    from passport.i18n import language_name
+    from passport.intake.forms import EVIDENCE_KIND_LABELS
+
+    return {
+        "case.send_questionnaire": lambda: _(
+            "%(who)s sent the questionnaire to the candidate.", who=who
+        ),
+        "case.submit_questionnaire": lambda: _("The candidate submitted the questionnaire."),
+        "candidate.invited": lambda: _(
+            "A personal link was sent to the candidate, valid until %(date)s.",
+            date=_date(after.get("expires", "")),
+        ),
+        "candidate.link_reissued": lambda: _(
+            "%(who)s sent the candidate a new personal link, valid until %(date)s; the old one "
+            "no longer works.",
+            who=who, date=_date(after.get("expires", "")),
+        ),
+        "candidate.link_revoked": lambda: _(
+            "%(who)s revoked the candidate's personal link.", who=who
+        ),
+        "candidate.verified": lambda: _("The candidate opened their personal page."),
+        "candidate.link_locked": lambda: _(
+            "The candidate's link was locked for a while after too many wrong attempts."
+        ),
+        "candidate.consent_given": lambda: _(
+            "The candidate gave consent (text version %(version)s, in %(language)s).",
+            version=after.get("version", ""), language=language_name(after.get("language")),
+        ),
+        "candidate.consent_withdrawn": lambda: _(
+            "The candidate withdrew consent: processing of the case is stopped."
+        ),
+        "candidate.questionnaire_started": lambda: _("The candidate started the questionnaire."),
+        "candidate.evidence_added": lambda: _(
+            "The candidate added a document (%(kind)s).",
+            kind=EVIDENCE_KIND_LABELS.get(after.get("kind"), after.get("kind", "")),
+        ),
+        "candidate.evidence_removed": lambda: _("The candidate removed a document."),
+        "candidate.updated": lambda: _("%(who)s changed the candidate's details.", who=who),
+    }
+
+
 def describe(entry: AuditEntry) -> HistoryLine:
     who = entry.actor.name if entry.actor else _("The system")
     after = entry.after or {}
@@ -78,6 +120,7 @@ def describe(entry: AuditEntry) -> HistoryLine:
             "%(who)s removed the observer %(name)s.",
             who=who, name=_user_name(entry.before or {}),
         ),
+        **_intake_texts(who, after),
     }
     make = texts.get(entry.action)
     if make is not None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from passport.cases.workflow import CaseStatus
 from passport.db import Base, UTCDateTime, utcnow
@@ -14,6 +15,14 @@ from passport.db import Base, UTCDateTime, utcnow
 if TYPE_CHECKING:
     from passport.auth.models import User
     from passport.org.models import Scheme
+
+
+class ProtectionStatus(StrEnum):
+    REFUGEE = "refugee"
+    SUBSIDIARY = "subsidiary_protection"
+    TEMPORARY = "temporary_protection"
+    ASYLUM_SEEKER = "asylum_seeker"
+    OTHER = "other"
 
 
 class Candidate(Base):
@@ -31,7 +40,16 @@ class Candidate(Base):
     host_country: Mapped[str] = mapped_column(String(2))
     email: Mapped[str] = mapped_column(String(254), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
+    # The language of the messages the system sends (and of their pages until they choose).
     preferred_language: Mapped[str] = mapped_column(String(10), default="en")
+    protection_status: Mapped[str] = mapped_column(String(30), default="")
+    # Languages the candidate prefers for the interview, as space-separated codes ("ar en").
+    preferred_languages: Mapped[str] = mapped_column(String(100), default="")
+    # IANA time zone where the candidate lives ("Europe/Oslo"); "" if not known yet.
+    timezone: Mapped[str] = mapped_column(String(64), default="")
+    # Optional photo (PNG or JPEG), in the database so that every app server can read it.
+    photo: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    photo_type: Mapped[str] = mapped_column(String(20), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property
@@ -41,6 +59,10 @@ class Candidate(Base):
     @property
     def birth_year(self) -> str:
         return self.birth_date[:4]
+
+    @property
+    def language_list(self) -> list[str]:
+        return self.preferred_languages.split()
 
 
 class Case(Base):

@@ -15,6 +15,8 @@ from passport.cases.history import history as readable_history
 from passport.db import session
 from passport.errors import ServiceError
 from passport.i18n import country_choices
+from passport.intake.forms import PROTECTION_LABELS
+from passport.intake.services import summary as intake_summary
 from passport.interviews.services import current_assessment
 from passport.org.models import Scheme
 from passport.passports.services import passports_of_case
@@ -50,6 +52,7 @@ def dashboard():
 @requires(Role.COORDINATOR)
 def new_case():
     form = CaseForm()
+    form.fill_choices()
     form.scheme.choices = [(s.id, f"{s.code} – {s.name}") for s in current_user.coordinated_schemes]
     countries = [("", "—"), *country_choices()]
     for field in (form.nationality, form.country_of_origin, form.host_country,
@@ -67,6 +70,12 @@ def new_case():
             host_country=form.host_country.data,
             email=form.email.data or "",
             phone=form.phone.data or "",
+            preferred_language=form.preferred_language.data,
+            protection_status=form.protection_status.data or "",
+            preferred_languages=" ".join(form.preferred_languages.data or []),
+            timezone=form.timezone.data or "",
+            photo=form.photo_data,
+            photo_type=form.photo_type,
         )
         try:
             case = services.create_case(current_user, scheme, data, form.qualification_country.data)
@@ -90,6 +99,9 @@ def detail(case_id: int):
         assessment=current_assessment(case),
         decisions=decisions_of_case(case),
         passports=passports_of_case(case),
+        intake=intake_summary(case),
+        protection_labels=PROTECTION_LABELS,
+        can_read_application=may(current_user, Need.APPLICATION, case),
         screening_form=ScreeningForm(),
         can_manage=may(current_user, Need.MANAGE, case),
         can_assess=may(current_user, Need.ASSESS, case),

@@ -34,6 +34,11 @@ class CandidateData:
     email: str = ""
     phone: str = ""
     preferred_language: str = "en"
+    protection_status: str = ""
+    preferred_languages: str = ""  # space-separated language codes
+    timezone: str = ""
+    photo: bytes | None = None
+    photo_type: str = ""
 
 
 def _require_coordinator_of(actor: User, scheme: Scheme) -> None:

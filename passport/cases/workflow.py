@@ -122,6 +122,12 @@ def apply(
         )
     if spec.needs_reason and not reason.strip():
         raise RuleViolation(_l("A reason is required for this decision."))
+    from passport.intake.consent import processing_stopped
+
+    if processing_stopped(case.id):
+        raise RuleViolation(
+            _l("The candidate has withdrawn their consent, so the case cannot move on.")
+        )
 
     result = session.execute(
         update(Case)
