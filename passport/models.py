@@ -4,7 +4,12 @@ from passport.audit import AuditEntry, CaseAccess
 from passport.auth.models import Role, User, UserRole
 from passport.cases.models import Assignment, Candidate, Case
 from passport.intake.models import CandidateLink, Consent, Evidence, Questionnaire
-from passport.interviews.models import Assessment, Interview, InterviewParticipant
+from passport.interviews.models import (
+    Assessment,
+    EvaluatorConclusion,
+    Interview,
+    InterviewParticipant,
+)
 from passport.mail.models import OutboxAttachment, OutboxMessage
 from passport.org.models import Centre, Scheme, scheme_coordinators
 from passport.passports.models import Passport, PassportCounter, PassportFile, SigningKey
@@ -31,6 +36,7 @@ __all__ = [
     "Course",
     "EvaluatorCountry",
     "EvaluatorLanguage",
+    "EvaluatorConclusion",
     "Evidence",
     "Interview",
     "InterviewParticipant",

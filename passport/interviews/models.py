@@ -94,3 +94,25 @@ class Assessment(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+
+
+class EvaluatorConclusion(Base):
+    """One evaluator's own conclusion for a review round, written independently of the other's.
+    Where the two differ, the coordinator decides as the third assessor."""
+
+    __tablename__ = "evaluator_conclusions"
+    __table_args__ = (UniqueConstraint("assessment_id", "evaluator_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    evaluator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    level: Mapped[str] = mapped_column(String(20), default=QualificationLevel.BACHELOR)
+    completed: Mapped[bool] = mapped_column(default=True)
+    years_completed: Mapped[int | None]
+    conclusion: Mapped[str] = mapped_column(Text, default="")
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    evaluator: Mapped[User] = relationship(lazy="joined")
