@@ -3,6 +3,7 @@ per-language completeness that the administrators' translation status page shows
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,10 +25,18 @@ def _pybabel(*args: str) -> None:
 
 
 def extract() -> None:
-    _pybabel(
-        "extract", "-F", str(TRANSLATIONS / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext",
-        "--sort-by-file", "--no-wrap", "-o", str(POT), str(PROJECT_ROOT),
-    )
+    # Run from the project root so that the catalogue's source references are relative paths.
+    previous = os.getcwd()
+    os.chdir(PROJECT_ROOT)
+    try:
+        _pybabel(
+            "extract", "-F", "translations/babel.cfg", "-k", "_l", "-k", "lazy_gettext",
+            "--sort-by-file", "--no-wrap", "--project", "Qualifications Passport",
+            "--copyright-holder", "Qualifications Passport contributors",
+            "-o", "translations/messages.pot", ".",
+        )
+    finally:
+        os.chdir(previous)
 
 
 def compile_all() -> None:
