@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 from flask import Flask, g, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 
 from passport.extensions import babel
+
+FONTS_DIR = Path(__file__).parent / "passports" / "fonts"
+INTERFACE_FONTS = {
+    "NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf",
+    "NotoSansEthiopic-Regular.ttf", "NotoSansEthiopic-Bold.ttf",
+}
 
 # Staff pages; candidate pages add fa, uk and ti.
 STAFF_LOCALES = ["en", "fr", "nb", "nn", "ar"]
@@ -71,6 +78,16 @@ def init_app(app: Flask) -> None:
             "text_direction": text_direction(),
             "interface_locales": offered_locales(),
         }
+
+    @app.get("/fonts/<name>")
+    def interface_font(name: str):
+        """The Noto fonts the passport PDF embeds, served to browsers too: Arabic and Ethiopic
+        (Tigrinya) text shows on a device without such fonts, with nothing fetched elsewhere."""
+        from flask import abort, send_from_directory
+
+        if name not in INTERFACE_FONTS:
+            abort(404)
+        return send_from_directory(FONTS_DIR, name, mimetype="font/ttf", max_age=7 * 24 * 3600)
 
     @app.before_request
     def _form_messages_in_our_language() -> None:
