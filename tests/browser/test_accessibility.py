@@ -60,13 +60,30 @@ def test_staff_pages_in_arabic(live, live_world, new_page, axe_source):
         assert_accessible(page, axe_source)
 
 
-def test_verification_page(live, live_world, new_page, axe_source):
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_administrator_and_evaluator_pages(live, live_world, new_page, axe_source, lang):
+    page = new_page(LAPTOP, locale=lang)
+    login(page, live, "admin@test.org")
+    for path in ("/admin/users", "/admin/organisation", "/admin/translations",
+                 "/training/courses", "/training/schemes", "/account"):
+        page.goto(live(path))
+        assert_accessible(page, axe_source)
+    evaluator = new_page(PHONE, locale=lang)
+    login(evaluator, live, "ev1@test.org")
+    for path in ("/", "/training/me"):
+        evaluator.goto(live(path))
+        assert_accessible(evaluator, axe_source)
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_verification_page(live, live_world, new_page, axe_source, lang):
     from passport.db import session
 
     _case, passport = live_world.issued_case()
     session.commit()
-    page = new_page(PHONE)
+    page = new_page(PHONE, locale=lang)
     page.goto(live(f"/verify/{passport.public_id}"))
+    assert page.locator("html").get_attribute("lang") == lang
     assert_accessible(page, axe_source)
     page.goto(live("/verify"))
     assert_accessible(page, axe_source)
