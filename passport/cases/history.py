@@ -139,15 +139,19 @@ def describe(entry: AuditEntry) -> HistoryLine:
             "%(who)s submitted the assessment for review.", who=who
         ),
         "case.return_assessment": lambda: _(
+            "%(who)s returned the assessment to the evaluators.", who=who
+        ) if after.get("round", 1) == 1 else _(
             "%(who)s returned the assessment to the evaluators (round %(round)s).",
-            who=who, round=after.get("round", 1),
+            who=who, round=after.get("round"),
         ),
         "case.approve": lambda: (
-            _("%(who)s approved the assessment (round %(round)s), deciding the evaluators' "
-              "disagreement.", who=who, round=after.get("round", 1))
+            _("%(who)s approved the assessment, deciding the evaluators' disagreement.",
+              who=who)
             if after.get("disagreement")
+            else _("%(who)s approved the assessment.", who=who)
+            if after.get("round", 1) == 1
             else _("%(who)s approved the assessment (round %(round)s).",
-                   who=who, round=after.get("round", 1))
+                   who=who, round=after.get("round"))
         ),
         "case.issue_passport": lambda: _(
             "Passport %(number)s was issued, valid until %(date)s.",

@@ -42,5 +42,5 @@ def appeal(case: Case):
                   "success")
             return redirect(url_for("candidate.home"))
     return render_template("review/candidate_appeal.html", case=case, form=form,
-                           state=appeals.state(case)), 400 if (form.errors
+                           state=appeals.state(case)), 422 if (form.errors
                                                                 or form.form_errors) else 200

@@ -14,8 +14,9 @@ def _language_choices() -> list[tuple[str, str]]:
 
 
 class ApproveForm(FlaskForm):
+    # Checked by the service (an unknown language is refused there); missing: the default.
     language = SelectField(_l("Second language of the passport (beside English)"),
-                           validators=[InputRequired()])
+                           validators=[Optional()], validate_choice=False)
     disagreement_decision = TextAreaField(
         _l("Your decision on the evaluators' disagreement"),
         description=_l("Required when the evaluators disagree: which conclusion the passport "

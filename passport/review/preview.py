@@ -55,16 +55,14 @@ def draft_pdf(case: Case, assessment: Assessment, approver: User,
 
     lang = language or second_language(case.candidate)
     data = pdf.render(draft_snapshot(case, assessment, approver), lang, None)
-    reader = PdfReader(io.BytesIO(data))
-    writer = PdfWriter()
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
     stamp_page = None
-    for page in reader.pages:
+    for page in writer.pages:
         if stamp_page is None:
             box = page.mediabox
             stamp_page = PdfReader(io.BytesIO(_stamp(float(box.width),
                                                      float(box.height)))).pages[0]
         page.merge_page(stamp_page)
-        writer.add_page(page)
     writer.add_metadata({"/Title": "DRAFT - not a passport"})
     out = io.BytesIO()
     writer.write(out)

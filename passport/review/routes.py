@@ -158,10 +158,10 @@ def approve(case_id: int):
     case = load_case(case_id, Need.DECIDE)
     form = ApproveForm().fill_choices(second_language(case.candidate))
     if not form.validate_on_submit():
-        return _render_review(case, 400, approve_form=form)
+        return _render_review(case, 422, approve_form=form)
     try:
         passport = services.approve(
-            current_user, case, form.comment.data or "", language=form.language.data,
+            current_user, case, form.comment.data or "", language=form.language.data or None,
             disagreement_decision=form.disagreement_decision.data or "",
         )
     except ServiceError as exc:
@@ -179,7 +179,7 @@ def return_assessment(case_id: int):
     case = load_case(case_id, Need.DECIDE)
     form = ReturnForm()
     if not form.validate_on_submit():
-        return _render_review(case, 400, return_form=form)
+        return _render_review(case, 422, return_form=form)
     try:
         services.return_to_evaluators(current_user, case, form.comment.data)
     except ServiceError as exc:
@@ -195,7 +195,7 @@ def close(case_id: int):
     case = load_case(case_id, Need.DECIDE)
     form = CloseForm()
     if not form.validate_on_submit():
-        return _render_review(case, 400, close_form=form)
+        return _render_review(case, 422, close_form=form)
     try:
         services.close_without_passport(current_user, case, form.reason_code.data,
                                         form.comment.data)
@@ -232,7 +232,7 @@ def reissue(passport_id: int):
             return _decided(case.id, _("Passport %(new)s is issued; it supersedes %(old)s.",
                                        new=successor.number, old=passport.number))
     return render_template("review/passport_action.html", case=case, passport=passport,
-                           form=form, action="reissue"), 400 if form.errors or \
+                           form=form, action="reissue"), 422 if form.errors or \
         form.form_errors else 200
 
 
@@ -251,7 +251,7 @@ def revoke(passport_id: int):
             return _decided(case.id, _("Passport %(number)s is revoked.",
                                        number=passport.number))
     return render_template("review/passport_action.html", case=case, passport=passport,
-                           form=form, action="revoke"), 400 if form.errors or \
+                           form=form, action="revoke"), 422 if form.errors or \
         form.form_errors else 200
 
 
@@ -278,7 +278,7 @@ def appeal(appeal_id: int):
         "review/appeal.html", case=case, appeal=item, form=form,
         may_decide=appeals.may_decide(current_user, item, case),
         close_labels=dict(CLOSE_CHOICES),
-    ), 400 if form.errors or form.form_errors else 200
+    ), 422 if form.errors or form.form_errors else 200
 
 
 # --- dashboard --------------------------------------------------------------------------------
