@@ -201,10 +201,10 @@ def test_granted_appeal_on_a_passport_leads_to_a_new_passport_superseding_it(app
 
 def test_candidate_sees_the_reason_in_their_language_and_appeals_from_their_page(
         app, world, client):
-    from tests.test_intake_candidate import COMPLETE
     from passport.cases import services as cases
     from passport.interviews.services import save_assessment
     from tests.conftest import assessment_data
+    from tests.test_intake_candidate import COMPLETE
 
     second_coordinator(world)
     case, token = invited(world)
@@ -246,10 +246,10 @@ def _token(client):
 
 
 def test_candidate_appeal_after_the_window_gets_a_clear_message(app, world, client):
-    from tests.test_intake_candidate import COMPLETE
     from passport.cases import services as cases
     from passport.interviews.services import save_assessment
     from tests.conftest import assessment_data
+    from tests.test_intake_candidate import COMPLETE
 
     case, token = invited(world)
     open_link(client, token)
