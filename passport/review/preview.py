@@ -67,3 +67,28 @@ def draft_pdf(case: Case, assessment: Assessment, approver: User,
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def page_image(data: bytes, index: int, scale: float = 1.5) -> bytes | None:
+    """One page of the PDF as a PNG image (every browser shows it, phones included)."""
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(data)
+    try:
+        if not 0 <= index < len(doc):
+            return None
+        buffer = io.BytesIO()
+        doc[index].render(scale=scale).to_pil().save(buffer, format="PNG", optimize=True)
+        return buffer.getvalue()
+    finally:
+        doc.close()
+
+
+def page_count(data: bytes) -> int:
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(data)
+    try:
+        return len(doc)
+    finally:
+        doc.close()

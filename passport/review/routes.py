@@ -21,6 +21,7 @@ from passport.interviews.models import Interview, InterviewParticipant
 from passport.interviews.services import current_assessment
 from passport.passports import lifecycle
 from passport.passports.models import Passport
+from passport.passports.pdf_texts import PDF_LANGUAGES
 from passport.passports.services import second_language
 from passport.review import appeals, queue, services
 from passport.review import dashboard as dash
@@ -34,7 +35,7 @@ from passport.review.forms import (
     ReturnForm,
 )
 from passport.review.models import Appeal
-from passport.review.preview import draft_pdf
+from passport.review.preview import draft_pdf, page_count, page_image
 
 bp = Blueprint("review", __name__)
 
@@ -95,6 +96,9 @@ def _render_review(case, status: int = 200, **forms):
     differing = differences(submitted[0], submitted[1]) if len(submitted) >= 2 else []
     see_application = may(current_user, Need.APPLICATION, case)
     default_language = second_language(case.candidate)
+    preview_language = request.args.get("lang")
+    if preview_language not in PDF_LANGUAGES:
+        preview_language = default_language
     return render_template(
         "review/review.html",
         case=case,
@@ -114,7 +118,9 @@ def _render_review(case, status: int = 200, **forms):
         approve_form=forms.get("approve_form") or ApproveForm().fill_choices(default_language),
         return_form=forms.get("return_form") or ReturnForm(),
         close_form=forms.get("close_form") or CloseForm(),
-        preview_language=request.args.get("lang") or default_language,
+        preview_language=preview_language,
+        preview_pages=page_count(draft_pdf(case, assessment, current_user, preview_language))
+        if assessment else 0,
     ), status
 
 
@@ -125,26 +131,34 @@ def review(case_id: int):
     return _render_review(case)
 
 
-@bp.get("/cases/<int:case_id>/review/draft.pdf")
-@login_required
-def draft(case_id: int):
+def _draft(case_id: int) -> tuple[object, bytes]:
     case = load_case(case_id, Need.DECIDE)
     assessment = current_assessment(case)
     if assessment is None:
         abort(404)
     language = request.args.get("lang")
-    from passport.passports.pdf_texts import PDF_LANGUAGES
+    return case, draft_pdf(case, assessment, current_user,
+                           language if language in PDF_LANGUAGES else None)
 
-    data = draft_pdf(case, assessment, current_user,
-                     language if language in PDF_LANGUAGES else None)
-    response = Response(data, mimetype="application/pdf", headers={
+
+@bp.get("/cases/<int:case_id>/review/draft.pdf")
+@login_required
+def draft(case_id: int):
+    case, data = _draft(case_id)
+    return Response(data, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="draft-{case.reference}.pdf"',
         "Cache-Control": "no-store",
-        # Shown inside the review page (same origin only).
-        "X-Frame-Options": "SAMEORIGIN",
-        "Content-Security-Policy": "default-src 'none'; frame-ancestors 'self'",
     })
-    return response
+
+
+@bp.get("/cases/<int:case_id>/review/draft-<int:page>.png")
+@login_required
+def draft_page(case_id: int, page: int):
+    _case, data = _draft(case_id)
+    image = page_image(data, page - 1)
+    if image is None:
+        abort(404)
+    return Response(image, mimetype="image/png", headers={"Cache-Control": "no-store"})
 
 
 def _decided(case_id: int, message: str):
