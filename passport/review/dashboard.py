@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from statistics import median
 from typing import Any
 
-from flask_babel import format_decimal
+from flask_babel import format_date, format_decimal
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
@@ -66,10 +66,11 @@ def _horizontal_svg(chart: Chart) -> Markup:
     group_h = n_series * bar_h + gap
     height = max(1, len(chart.rows)) * group_h + 10
     width = label_w + bar_area + 60
-    peak = max([v for row in chart.rows for v in row[1:]] or [0]) or 1
+    plotted = [row[1:1 + n_series] for row in chart.rows]
+    peak = max([v for values in plotted for v in values] or [0]) or 1
     parts = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="chart-{chart.name}-title" dir="ltr" '
+        f'aria-labelledby="chart-{chart.name}-title" direction="ltr" '
         f'xmlns="http://www.w3.org/2000/svg">',
         f'<title id="chart-{chart.name}-title">{escape(str(chart.title))}</title>',
     ]
@@ -81,7 +82,7 @@ def _horizontal_svg(chart: Chart) -> Markup:
         ty = y + n_series * bar_h / 2 + 4
         parts.append(f'<text class="chart-label" x="{label_w - 8}" y="{ty}"'
                      f' text-anchor="end">{escape(label)}</text>')
-        for s, value in enumerate(row[1:]):
+        for s, value in enumerate(plotted[i]):
             w = bar_area * value / peak
             by = y + s * bar_h
             parts.append(f'<rect class="bar series-{s % SERIES_CLASSES}" x="{label_w}" '
@@ -93,15 +94,24 @@ def _horizontal_svg(chart: Chart) -> Markup:
     return Markup("".join(parts))  # noqa: S704  (every text is escaped above)
 
 
+def _month_label(label: str) -> tuple[str, str]:
+    """"2026-11" → ("Nov", "2026") in the reader's language; other labels unchanged."""
+    try:
+        day = date.fromisoformat(f"{label}-01")
+    except ValueError:
+        return label, ""
+    return format_date(day, "LLL"), str(day.year)
+
+
 def _vertical_svg(chart: Chart) -> Markup:
     """Stacked columns, one per row (month), one segment per series (scheme)."""
-    left, col_w, gap, plot_h, bottom = 30, 28, 10, 160, 34
+    left, col_w, gap, plot_h, bottom = 30, 34, 8, 160, 46
     width = left + max(1, len(chart.rows)) * (col_w + gap) + 10
     height = plot_h + bottom + 10
     peak = max([sum(row[1:]) for row in chart.rows] or [0]) or 1
     parts = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="chart-{chart.name}-title" dir="ltr" '
+        f'aria-labelledby="chart-{chart.name}-title" direction="ltr" '
         f'xmlns="http://www.w3.org/2000/svg">',
         f'<title id="chart-{chart.name}-title">{escape(str(chart.title))}</title>',
         f'<text class="chart-value" x="{left - 4}" y="14" text-anchor="end">{peak}</text>',
@@ -120,8 +130,12 @@ def _vertical_svg(chart: Chart) -> Markup:
         if total:
             parts.append(f'<text class="chart-value" x="{x + col_w / 2:.1f}" y="{y - 3:.1f}" '
                          f'text-anchor="middle">{total}</text>')
-        parts.append(f'<text class="chart-label" x="{x + col_w / 2:.1f}" '
-                     f'y="{plot_h + 26}" text-anchor="middle">{escape(str(row[0]))}</text>')
+        month, year = _month_label(str(row[0]))
+        parts.append(f'<text class="chart-label chart-month" x="{x + col_w / 2:.1f}" '
+                     f'y="{plot_h + 26}" text-anchor="middle">{escape(month)}</text>')
+        if year and (i == 0 or month == _month_label(f"{year}-01")[0]):
+            parts.append(f'<text class="chart-value" x="{x + col_w / 2:.1f}" '
+                         f'y="{plot_h + 40}" text-anchor="middle">{escape(year)}</text>')
     parts.append(f'<line class="axis" x1="{left}" y1="{plot_h + 10}" x2="{width}" '
                  f'y2="{plot_h + 10}"/>')
     parts.append("</svg>")
