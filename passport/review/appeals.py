@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from passport import audit
+from passport.access import may_decide_appeal
 from passport.auth.models import Role, User
 from passport.cases import workflow
 from passport.cases.models import Case
@@ -115,13 +116,7 @@ def submit(case: Case, text: str, now: datetime | None = None) -> Appeal:
 
 
 def may_decide(actor: User, appeal: Appeal, case: Case) -> bool:
-    return (
-        actor.is_authenticated
-        and actor.has_role(Role.COORDINATOR)
-        and any(s.id == case.scheme_id for s in actor.coordinated_schemes)
-        and actor.id != appeal.decision.decided_by_id
-        and not case.is_assigned(actor)
-    )
+    return may_decide_appeal(actor, case, appeal.decision.decided_by_id)
 
 
 def decide(actor: User, appeal: Appeal, outcome: str, text: str) -> None:
