@@ -1,8 +1,16 @@
-"""HTTP security headers on every response."""
+"""HTTP security headers on every response, and input no database can store.
+
+NUL characters: PostgreSQL refuses them in text, SQLite would store them and no person ever
+types one. Form fields (names and values) and upload file names lose them as the form is
+parsed; a query string or an address that contains one is refused (400 / 404) before any view
+runs. Either way the request ends cleanly instead of as a database error.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, abort, current_app, request
+from flask import Request as FlaskRequest
+from werkzeug.datastructures import ImmutableMultiDict
 
 # No inline scripts or styles anywhere: JavaScript and CSS come from /static only.
 CSP = "; ".join([
@@ -19,7 +27,37 @@ CSP = "; ".join([
 ])
 
 
+def _without_nul(text: str) -> str:
+    return text.replace("\x00", "")
+
+
+class Request(FlaskRequest):
+    """Flask's request, with NUL characters taken out of form fields and upload file names."""
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        form = self.__dict__.get("form")
+        if form is not None and any(
+            "\x00" in key or "\x00" in value for key, value in form.items(multi=True)
+        ):
+            self.__dict__["form"] = ImmutableMultiDict(
+                [(_without_nul(k), _without_nul(v)) for k, v in form.items(multi=True)]
+            )
+        for upload in (self.__dict__.get("files") or {}).values():
+            if upload.filename and "\x00" in upload.filename:
+                upload.filename = _without_nul(upload.filename)
+
+
 def init_app(app: Flask) -> None:
+    app.request_class = Request
+
+    @app.before_request
+    def _refuse_nul() -> None:
+        if "\x00" in request.path:
+            abort(404)
+        if any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True)):
+            abort(400)
+
     @app.after_request
     def _headers(response: Response) -> Response:
         headers = response.headers
