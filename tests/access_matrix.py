@@ -127,6 +127,11 @@ MATRIX: dict[str, dict] = {
     "candidate.passport_pdf": {"GET": CANDIDATE},
     "candidate.set_language": {"POST": PUBLIC},
     "candidate.leave": {"POST": PUBLIC, "last": 3},
+    # --- personal data (passport/privacy) -----------------------------------------------------
+    # The scheme's coordinators and administrators; the case's evaluators may not.
+    "privacy.export": {"GET": row("login login 403 404 404 ok ok")},
+    "privacy.find_export": {"GET": ADMIN_ONLY},
+    "privacy.retention": {"POST": ADMIN_ONLY, "params": {"scheme_id": "scheme_id"}},
     # --- training -----------------------------------------------------------------------------
     "training.overview_csv": {"GET": MANAGERS},
     "training.records_csv": {"GET": MANAGERS},
