@@ -255,3 +255,31 @@ def test_login_with_hostile_values(app, world):
         assert "<script>alert" not in page
     assert client.get("/").status_code == 302  # still not logged in
     login(client, "admin@test.org")
+
+
+def test_json_bodies_are_refused_where_a_form_is_expected(app, world):
+    coordinator = staff(app, "coord@test.org")
+    token = csrf_token(coordinator, "/cases/new")
+    before = state_snapshot()
+    for body in (False, [[]], {"given_name": {"$ne": 1}}, "x", 0, {"scheme": [1, 2]}):
+        response = coordinator.post("/cases/new", json=body, headers={"X-CSRFToken": token})
+        page = assert_clean_refusal(response, 415)
+        assert "takes a form" in page
+    assert state_snapshot() == before
+
+
+def test_a_view_marked_accepts_json_gets_json_without_nul(app):
+    from flask import jsonify, request
+
+    from passport.security import accepts_json
+
+    @accepts_json
+    def echo():
+        return jsonify(request.get_json())
+
+    app.add_url_rule("/json-echo-for-test", "json_echo_for_test", echo, methods=["POST"])
+    app.extensions["csrf"].exempt(echo)
+    response = app.test_client().post("/json-echo-for-test",
+                                      json={"a\x00": ["b\x00c", {"d": "\x00"}], "n": 1})
+    assert response.status_code == 200
+    assert response.get_json() == {"a": ["bc", {"d": ""}], "n": 1}
