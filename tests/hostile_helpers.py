@@ -82,7 +82,7 @@ def full_case(app, world, **candidate) -> FullCase:
     assert open_link(client, token).status_code == 303
     consent(client)
     intake.update_candidate(world.coordinator, case, intake.CandidateDetails(
-        email="amina@example.org", preferred_language="ar", photo=PNG))
+        email="amina@example.org", preferred_language="en", photo=PNG))
     done = post(client, "/candidate/documents",
                 {"kind": "diploma", "description": "My diploma",
                  "file": (_file(PDF), "diploma.pdf")},

@@ -136,7 +136,7 @@ def test_retention_erases_personal_data_and_keeps_the_passport_verifiable(app, w
     result = runner.invoke(args=["retention", "--dry-run", "--today", late])
     assert result.exit_code == 0, result.output
     assert f"cases {full.case.reference}" in result.output
-    assert "1 candidate(s) would erase." in result.output
+    assert "1 candidate(s) to erase (dry run: nothing changed)." in result.output
     assert session.get(Candidate, full.case.candidate_id).given_name == "Amina"
 
     result = runner.invoke(args=["retention", "--today", late])

@@ -35,7 +35,7 @@ def init_app(app: Flask) -> None:
 
         day = today.date() if today else date.today()
         found = services.erase_due(day, dry_run=dry_run)
-        verb = "would erase" if dry_run else "erased"
+        verb = "to erase (dry run: nothing changed)" if dry_run else "erased"
         for item in found:
             line = (f"candidate {item.candidate.id} (cases {item.references}): kept until "
                     f"{item.erase_after.isoformat()} ({item.months} months)")

@@ -282,7 +282,8 @@ def _erase(item: Due, now: datetime) -> dict[str, int]:
     for case in item.cases:
         case.closed_reason = ""
     for name in ("given_name", "family_name", "native_name", "birth_date", "email", "phone",
-                 "protection_status", "preferred_languages", "timezone", "photo_type"):
+                 "nationality", "country_of_origin", "host_country", "protection_status",
+                 "preferred_languages", "timezone", "photo_type"):
         setattr(candidate, name, "")
     candidate.photo = None
     candidate.erased_at = now
