@@ -151,7 +151,16 @@ def test_every_post_without_or_with_a_forged_csrf_token_is_refused(app, world):
     assert state_snapshot() == before
 
 
-def test_upload_names_are_never_paths(app, world):
+UPLOADS = [
+    ("diploma.pdf", b"<html><script>alert(1)</script></html>", False),
+    ("photo.png", b"GIF89a....", False),
+    ("script.pdf", b"#!/bin/sh\nrm -rf /\n", False),
+    ("renamed.exe", PNG, True),  # a real PNG, whatever its name: stored as image/png
+    ("diploma.pdf", PDF, True),
+]
+
+
+def test_uploads_are_typed_by_content_and_never_named_by_the_user(app, world):
     full = full_case(app, world, email="olena@example.org")
     full.case.status = "submitted"  # documents may still come before the interview
     session.commit()
@@ -175,20 +184,7 @@ def test_upload_names_are_never_paths(app, world):
     page = coordinator.get(f"/cases/{full.case.id}/questionnaire").get_data(as_text=True)
     assert "<script>.pdf" not in page
 
-
-UPLOADS = [
-    ("diploma.pdf", b"<html><script>alert(1)</script></html>", False),
-    ("photo.png", b"GIF89a....", False),
-    ("script.pdf", b"#!/bin/sh\nrm -rf /\n", False),
-    ("renamed.exe", PNG, True),  # a real PNG, whatever its name: stored as image/png
-    ("diploma.pdf", PDF, True),
-]
-
-
-def test_upload_type_is_decided_by_content(app, world):
-    full = full_case(app, world)
-    full.case.status = "submitted"
-    session.commit()
+    # The type is decided by the content, whatever the name says.
     for name, data, accepted in UPLOADS:
         count = len(session.scalars(select(Evidence)).all())
         response = post(full.candidate_client, "/candidate/documents",
