@@ -76,7 +76,7 @@ def wait_for(port: int, seconds: float = 60) -> None:
 def start_gunicorn(module: str, port: int, workers: int, cwd: Path, env: dict) -> subprocess.Popen:
     return subprocess.Popen(
         [str(VENV_BIN / "gunicorn"), "--workers", str(workers), "--bind", f"{HOST}:{port}",
-         "--log-level", "warning", module],
+         "--timeout", "120", "--log-level", "warning", module],
         cwd=cwd, env=env, start_new_session=True,
     )
 
@@ -327,9 +327,18 @@ def main() -> None:
         wait_for(bare_port)
         # Warm up every worker once (imports, templates), then measure memory.
         warm = Browser(port)
+        deadline = time.monotonic() + 300
         for _ in range(args.workers * 4):
-            warm.request("GET", f"/verify/{facts['public_ids'][0]}")
-            warm.request("GET", "/login")
+            for path in (f"/verify/{facts['public_ids'][0]}", "/login"):
+                while True:  # workers still importing the app on a busy machine
+                    try:
+                        if warm.request("GET", path)[0] == 200:
+                            break
+                    except OSError:
+                        pass
+                    if time.monotonic() > deadline:
+                        raise SystemExit("the app's workers did not answer within 5 minutes")
+                    time.sleep(1)
         workers = worker_pids(app_server.pid)
         rss_start = {pid: rss_mb(pid) for pid in workers}
 
