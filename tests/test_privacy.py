@@ -180,6 +180,7 @@ def test_retention_erases_personal_data_and_keeps_the_passport_verifiable(app, w
     # Staff pages still open, and say what happened.
     page = coordinator.get(f"/cases/{full.case.id}").get_data(as_text=True)
     assert "personal data was erased" in page and "Amina" not in page
+    assert "erased under the scheme&#39;s retention rule." in page  # the history says so
     assert coordinator.get("/").status_code == 200
     assert coordinator.get(f"/passports/{full.passport.id}.pdf").status_code == 410
     # Nothing left to erase the next time.
