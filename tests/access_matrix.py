@@ -71,6 +71,7 @@ NOT_FOUND = row(     "404    404    404    404    404    404    404")
 MATRIX: dict[str, dict] = {
     # --- public -------------------------------------------------------------------------------
     "static": {"GET": PUBLIC},
+    "interface_font": {"GET": PUBLIC},
     "auth.login": {"GET": PUBLIC, "POST": PUBLIC},
     "auth.set_language": {"POST": PUBLIC},
     "passports.verify": {"GET": PUBLIC, "POST": PUBLIC},

@@ -33,6 +33,7 @@ PARAMETERS: dict[str, Callable[[Any, FullCase], Any]] = {
     "public_id": lambda w, f: f.passport.public_id,
     "token": lambda w, f: f.token,
     "filename": lambda w, f: "app.css",
+    "name": lambda w, f: "NotoSansArabic-Regular.ttf",
 }
 
 
