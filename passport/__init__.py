@@ -50,6 +50,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from passport.interviews.routes import bp as interviews_bp
     from passport.mail.routes import bp as mail_bp
     from passport.passports.routes import bp as passports_bp
+    from passport.privacy.routes import bp as privacy_bp
     from passport.review.routes import bp as review_bp
     from passport.training.routes import bp as training_bp
 
@@ -57,6 +58,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                intake_bp, candidate_bp, mail_bp):
         app.register_blueprint(bp)
     app.register_blueprint(training_bp)
+    app.register_blueprint(privacy_bp)
 
     from passport import template_helpers
 

@@ -38,6 +38,9 @@ class Need(StrEnum):
     # open the candidate's questionnaire and documents: the scheme's coordinators and the
     # case's evaluators (not observers), and nobody once the candidate withdrew consent
     APPLICATION = "application"
+    # download everything held about the candidate (access requests): the scheme's
+    # coordinators and administrators, who otherwise do not open cases
+    EXPORT = "export"
 
 
 def _coordinates(user: User, case: Case) -> bool:
@@ -60,6 +63,7 @@ RULES: dict[Need, Callable[[User, Case], bool]] = {
     Need.DECIDE: lambda u, c: _coordinates(u, c) and not c.is_assigned(u),
     Need.APPLICATION: lambda u, c: (_coordinates(u, c) or _evaluates(u, c))
     and not processing_stopped(c.id),
+    Need.EXPORT: lambda u, c: _coordinates(u, c) or u.has_role(Role.ADMINISTRATOR),
 }
 
 
@@ -153,7 +157,11 @@ def visible_messages(user: User) -> Select[tuple[OutboxMessage]]:
 def load_case(case_id: int, need: Need = Need.VIEW) -> Case:
     """Load a case for the current user or end the request with 404/403; log the access."""
     case = session.get(Case, case_id)
-    if case is None or not may(current_user, Need.VIEW, case):
+    visible = case is not None and (
+        may(current_user, Need.VIEW, case)
+        or (need is Need.EXPORT and may(current_user, Need.EXPORT, case))
+    )
+    if not visible:
         abort(404)
     if need is not Need.VIEW and not may(current_user, need, case):
         abort(403, description=str(refusal_reason(current_user, need, case)))

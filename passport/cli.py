@@ -17,8 +17,10 @@ def init_db() -> str:
 
 def init_app(app: Flask) -> None:
     from passport.passports import cli as passports_cli
+    from passport.privacy import cli as privacy_cli
 
     passports_cli.init_app(app)
+    privacy_cli.init_app(app)
 
     @app.cli.command("init-db")
     def init_db_command() -> None:

@@ -30,7 +30,9 @@ def init_app(app: Flask) -> None:
             403: _("You do not have permission to see this page."),
             404: _("This page does not exist, or you do not have access to it."),
             405: _("This page cannot be used that way."),
+            410: _("The personal data in this document was erased under the retention rule."),
             413: _("The upload is too large."),
+            415: _("This page takes a form, not data of this kind."),
             429: _("Too many requests. Wait a moment and try again."),
         }
         message = messages.get(exc.code or 500, exc.name)

@@ -69,4 +69,12 @@ def translations():
 def organisation():
     centres = session.scalars(select(Centre).order_by(Centre.name)).all()
     schemes = session.scalars(select(Scheme).order_by(Scheme.code)).all()
-    return render_template("admin/organisation.html", centres=centres, schemes=schemes)
+    from passport.privacy.forms import RetentionForm
+
+    retention_forms = {
+        s.id: RetentionForm(prefix=f"scheme{s.id}", formdata=None,
+                            data={"months": s.retention_months})
+        for s in schemes
+    }
+    return render_template("admin/organisation.html", centres=centres, schemes=schemes,
+                           retention_forms=retention_forms)

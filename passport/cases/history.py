@@ -166,6 +166,12 @@ def describe(entry: AuditEntry) -> HistoryLine:
             who=who, name=_user_name(entry.before or {}),
         ),
         **_review_texts(who, after),
+        "candidate.erased": lambda: _(
+            "The candidate's personal data was erased under the scheme's retention rule."
+        ),
+        "candidate.exported": lambda: _(
+            "%(who)s downloaded everything held about the candidate (access request).", who=who
+        ),
         **_intake_texts(who, after),
     }
     make = texts.get(entry.action)

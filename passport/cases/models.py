@@ -51,6 +51,8 @@ class Candidate(Base):
     photo: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     photo_type: Mapped[str] = mapped_column(String(20), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when the retention rule erased the personal data (passport/privacy/retention.py).
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def full_name(self) -> str:

@@ -551,7 +551,7 @@ def remove_document(case: Case, evidence_id: int):
 @candidate_page
 def passport_pdf(case: Case, passport_id: int):
     passport = services.candidate_passport(case, passport_id)
-    if passport is None:
+    if passport is None or passport.snapshot.get("erased"):
         abort(404)
     return Response(
         render_pdf(passport),

@@ -114,7 +114,13 @@ def photo(case_id: int):
     return Response(
         candidate.photo,
         mimetype=candidate.photo_type,
-        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"},
+        headers={
+            # Shown in an <img> on the case page; opened on its own, it is downloaded.
+            "Content-Disposition": 'attachment; filename="candidate-photo.'
+            + ("png" if candidate.photo_type == "image/png" else "jpg") + '"',
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
     )
 
 

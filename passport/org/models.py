@@ -42,6 +42,9 @@ class Scheme(Base):
     # Held interviews an evaluator must have observed in this scheme before leading one
     # (see passport/training/certification.py).
     observed_interviews_required: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Months after the passport expires (or the case closes without one) until the candidate's
+    # personal data is erased by `flask retention`; None: kept until set.
+    retention_months: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     coordinators: Mapped[list[User]] = relationship(

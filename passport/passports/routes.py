@@ -33,6 +33,8 @@ def download(passport_id: int):
     if passport is None:
         abort(404)
     load_case(passport.case_id, Need.VIEW)
+    if passport.snapshot.get("erased"):
+        abort(410)
     data = services.render_pdf(passport)
     return Response(
         data,

@@ -1,0 +1,1 @@
+"""Personal data: export for access requests and erasure under the retention rule."""
