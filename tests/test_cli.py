@@ -125,8 +125,8 @@ def test_demo_data_has_cases_at_several_steps_and_one_issued_passport(runner):
     centres = session.scalars(select(Centre.country)).all()
     assert len(set(centres)) == 3
     statuses = set(session.scalars(select(Case.status)))
-    assert {"draft", "eligible", "evaluators_assigned", "assessment_submitted", "returned",
-            "passport_issued"} <= statuses
+    assert {"draft", "eligible", "interview_scheduled", "interviewed", "assessment_submitted",
+            "returned", "passport_issued"} <= statuses
     passport = session.scalars(select(Passport)).one()
     assert is_valid_number(passport.number)
     coordinator = find_user("coordinator@example.org")

@@ -15,6 +15,7 @@ from passport.intake import questionnaire as qn
 from passport.intake import services
 from passport.intake.consent import CONSENT_VERSION
 from passport.intake.models import Consent, Questionnaire
+from tests.conftest import hold_interview
 from tests.intake_helpers import consent, invited, open_link, post, staff_client
 
 COMPLETE = {
@@ -295,6 +296,7 @@ def test_candidate_downloads_their_own_valid_passport(client, world, candidate):
     session.refresh(candidate)
     cases.screen(world.coordinator, candidate, eligible=True)
     cases.assign_evaluators(world.coordinator, candidate, world.ev1, world.ev2)
+    hold_interview(candidate, candidate_agreed=True)
     save_assessment(world.ev1, candidate, AssessmentData(
         level="bachelor", qualification_title="Bachelor", field_of_study="Engineering",
         institution="Aleppo", completed=True, years_completed=4, summary="Well documented."),
