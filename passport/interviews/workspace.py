@@ -234,16 +234,13 @@ class Snapshot:
         return self.versions.get(name, 0)
 
     def entries(self, section: Section) -> list[int]:
-        """The entry indices to show: those with anything in them, then one empty."""
+        """The entry indices to show: those with anything in them, or one empty entry."""
         used = set()
         for name, value in self.values.items():
             found = spec(name)
             if found and found[0] is section and value:
                 used.add(found[1])
-        shown = sorted(i for i in used if i is not None)
-        if len(shown) < section.max_entries:
-            shown.append(next(i for i in range(section.max_entries) if i not in used))
-        return shown
+        return sorted(i for i in used if i is not None) or [0]
 
     def open_sections(self) -> list[Section]:
         return [s for s in SECTIONS if not self.filled(s)]
