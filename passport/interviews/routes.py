@@ -75,10 +75,11 @@ def assessment(case_id: int):
 # --- scheduling --------------------------------------------------------------------------------
 
 
-def _interview_of(interview_id: int, need: Need) -> tuple[Interview, Case]:
+def _interview_of(interview_id: int, need: Need, *, log: bool = True
+                  ) -> tuple[Interview, Case]:
     """The interview and its case, for a person who has `need` on the case (else 404/403)."""
     interview = session.get(Interview, interview_id) or abort(404)
-    return interview, load_case(interview.case_id, need)
+    return interview, load_case(interview.case_id, need, log=log)
 
 
 def schedule_form(case: Case, interview: Interview | None = None) -> ScheduleForm:
@@ -285,8 +286,9 @@ def workspace_page(interview_id: int):
 @login_required
 def workspace_save(interview_id: int):
     """Autosave: {"changes": [{"field", "value", "base"}]} -> what was saved (committed),
-    conflicts (409, with both values) and problems per field (422)."""
-    interview, case = _interview_of(interview_id, Need.ASSESS)
+    conflicts (409, with both values) and problems per field (422). The access is on record
+    through the save's own audit entry (workspace.saved), committed with the change."""
+    interview, case = _interview_of(interview_id, Need.ASSESS, log=False)
     body = request.get_json(silent=True)
     changes = body.get("changes") if isinstance(body, dict) else None
     if not isinstance(changes, list) or not changes:

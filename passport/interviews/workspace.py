@@ -339,9 +339,10 @@ def save(actor: User, interview: Interview, changes: list[tuple[str, str, int]])
             "version": current.version if current else 0,
             "by": current.updated_by.name if current and current.updated_by else "",
         })
-    if result.saved:
-        audit.record(actor, "workspace.saved", interview, case_id=case.id,
-                     after={"fields": sorted(n for n in result.saved if n != PRIVATE)})
+    # Field names only (never the words): the record of who wrote in the case, when.
+    audit.record(actor, "workspace.saved", interview, case_id=case.id,
+                 after={"fields": sorted(n for n in result.saved if n != PRIVATE),
+                        "conflicts": [c["field"] for c in result.conflicts]})
     session.commit()
     return result
 
