@@ -202,6 +202,7 @@ def _schedule(coordinator: User, case: Case, day: datetime, tz: str, hour: int, 
         local_start=local, timezone=tz, duration_minutes=60, mode="video",
         video_link="https://meet.example.org/qp-demo", language="en",
         interpreter="Arabic–English interpreter" if case.candidate.nationality == "SY" else "",
+        candidate_agreed=True,
     ), now=now)
 
 
@@ -286,12 +287,23 @@ def load() -> list[tuple[str, str, str]]:
             cases.CandidateData(
                 given_name=given, family_name=family, native_name=native, birth_date=born,
                 nationality=nationality, country_of_origin=nationality, host_country="NO",
+                email=f"{given.lower()}.{family.lower()}@example.org"
+                if step == "interviewed" else "",
+                preferred_language="ar" if step == "interviewed" else "en",
             ),
             qual_country,
         )
         cases_by_step[step] = case
         if step == "draft":
             continue
+        if step == "interviewed":  # the evaluators' workspace shows the application beside
+            from passport.intake import services as intake
+
+            intake.invite(coordinator, case)
+            intake.give_consent(case, "ar")
+            intake.add_evidence(case, "partial", "Photo of my student card", "student-card.png",
+                                _demo_png())
+            intake.submit_questionnaire(case, _answers(complete=True), "ar")
         cases.screen(coordinator, case, eligible=True)
         if step == "eligible":
             continue

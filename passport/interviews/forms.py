@@ -10,6 +10,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from passport.interviews.models import QualificationLevel
 
@@ -72,7 +73,10 @@ class ScheduleForm(FlaskForm):
         _l("Interpreter"), validators=[Optional(), Length(max=200)],
         description=_l("Name and languages, if an interpreter takes part."),
     )
-    observers = SelectMultipleField(_l("Observers"), coerce=int, validators=[Optional()])
+    observers = SelectMultipleField(
+        _l("Observers"), coerce=int, validators=[Optional()],
+        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+    )
     accommodations = TextAreaField(
         _l("Accommodations"), validators=[Optional(), Length(max=2000)],
         description=_l("Extra time, breaks, or anything else the candidate needs."),

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from passport.access import Need, load_case, may
 from passport.cases import workflow
 from passport.cases.models import Case
-from passport.db import session
+from passport.db import session, utcnow
 from passport.errors import ServiceError
 from passport.i18n import country_choices, language_choices, language_name, timezone_choices
 from passport.intake.questionnaire import AVAILABILITY
@@ -146,20 +146,25 @@ def schedule(case_id: int):
     form = schedule_form(case, existing)
     if form.validate_on_submit():
         data = _schedule_data(form)
-        try:
-            if existing is None:
-                scheduling.schedule(current_user, case, data)
+        found = scheduling.problems(data, now=utcnow())
+        for name, message in found.items():
+            getattr(form, name).errors = [*(getattr(form, name).errors or []), str(message)]
+        if not found:
+            try:
+                if existing is None:
+                    scheduling.schedule(current_user, case, data)
+                else:
+                    scheduling.reschedule(current_user, existing, data,
+                                          reason=form.reason.data or "")
+            except scheduling.FieldRefusal as exc:
+                _refusal_to_form(form, exc)
+            except ServiceError as exc:
+                flash(str(exc.message), "error")
             else:
-                scheduling.reschedule(current_user, existing, data,
-                                      reason=form.reason.data or "")
-        except scheduling.FieldRefusal as exc:
-            _refusal_to_form(form, exc)
-        except ServiceError as exc:
-            flash(str(exc.message), "error")
-        else:
-            flash(_("The interview is moved and the participants are told.") if existing
-                  else _("The interview is scheduled and the invitations are sent."), "success")
-            return redirect(url_for("cases.detail", case_id=case.id))
+                flash(_("The interview is moved and the participants are told.") if existing
+                      else _("The interview is scheduled and the invitations are sent."),
+                      "success")
+                return redirect(url_for("cases.detail", case_id=case.id))
     return render_template(
         "interviews/schedule.html", case=case, form=form, interview=existing,
         cancel_form=CancelForm(prefix="cancel"),

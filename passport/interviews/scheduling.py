@@ -243,26 +243,37 @@ def _require_manager(actor: User, case: Case) -> None:
         raise PermissionRefused(_l("Only a coordinator of this scheme can schedule interviews."))
 
 
-def validate(case: Case, data: ScheduleData, *, now: datetime,
-             exclude_id: int | None = None) -> tuple[datetime, list[User], list[User]]:
-    """Check a booking; returns (UTC start, leads, observers) or raises FieldRefusal."""
+def problems(data: ScheduleData, *, now: datetime) -> dict[str, Any]:
+    """What is wrong with the booking's own values, per form field (all at once, so that every
+    message can stand next to its field)."""
+    found: dict[str, Any] = {}
     if not (MIN_DURATION <= (data.duration_minutes or 0) <= MAX_DURATION):
-        raise FieldRefusal("duration", _l(
-            "The duration must be from %(low)d to %(high)d minutes.",
-            low=MIN_DURATION, high=MAX_DURATION))
+        found["duration"] = _l("The duration must be from %(low)d to %(high)d minutes.",
+                               low=MIN_DURATION, high=MAX_DURATION)
     if data.mode not in set(InterviewMode):
-        raise FieldRefusal("mode", _l("Choose video, phone or on site."))
+        found["mode"] = _l("Choose video, phone or on site.")
     link = (data.video_link or "").strip()
     if link:
         parts = urlsplit(link)
         if parts.scheme not in ("http", "https") or not parts.netloc or " " in link:
-            raise FieldRefusal("video_link", _l(
-                "The video link must be a web address starting with https:// or http://."))
+            found["video_link"] = _l(
+                "The video link must be a web address starting with https:// or http://.")
     elif data.mode == InterviewMode.VIDEO:
-        raise FieldRefusal("video_link", _l("A video interview needs its video link."))
+        found["video_link"] = _l("A video interview needs its video link.")
+    try:
+        if to_utc(data.local_start, data.timezone) <= now:
+            found["start"] = _l("This time is in the past.")
+    except FieldRefusal as exc:
+        found[exc.field] = exc.message
+    return found
+
+
+def validate(case: Case, data: ScheduleData, *, now: datetime,
+             exclude_id: int | None = None) -> tuple[datetime, list[User], list[User]]:
+    """Check a booking; returns (UTC start, leads, observers) or raises FieldRefusal."""
+    for name, message in problems(data, now=now).items():
+        raise FieldRefusal(name, message)
     starts_at = to_utc(data.local_start, data.timezone)
-    if starts_at <= now:
-        raise FieldRefusal("start", _l("This time is in the past."))
     leads = case.evaluators
     if len(leads) != 2:
         raise RuleViolation(_l("Assign the two evaluators before scheduling the interview."))
