@@ -536,3 +536,17 @@ def test_each_evaluators_conclusion_and_their_disagreement(app, world, held):
     body = page_text(client_of(app, "ev1@test.org").get(page))
     assert "I find a master." in body and "I find a bachelor." in body
     assert "The two conclusions differ on: level." in body
+
+
+def test_the_first_assessment_draft_starts_from_the_workspace(app, world, held):
+    case, interview = held
+    workspace.save(world.ev1, interview, [
+        ("education.0.level", "master", 0), ("education.0.title", "Master of Pharmacy", 0),
+        ("education.0.years_completed", "5", 0),
+        ("summary.assessment", "Completed a five-year programme.", 0),
+        ("private_notes", "not for the assessment", 0)])
+    page = client_of(app, "ev2@test.org").get(f"/cases/{case.id}/assessment")
+    body = page.get_data(as_text=True)
+    assert 'value="Master of Pharmacy"' in body and "Completed a five-year programme." in body
+    assert re.search(r'<option selected value="master">|<option value="master" selected>', body)
+    assert "not for the assessment" not in body

@@ -86,10 +86,12 @@ def _interview_texts(who: str, after: dict) -> dict:
     from passport.interviews.scheduling import NOT_HELD_LABELS
 
     def at() -> str:
-        from flask_babel import format_datetime
+        from flask_babel import get_timezone
+
+        from passport.interviews.scheduling import when
 
         iso = after.get("starts_at")
-        return format_datetime(datetime.fromisoformat(iso), "medium") if iso else ""
+        return when(datetime.fromisoformat(iso), str(get_timezone())) if iso else ""
 
     return {
         "case.schedule_interview": lambda: _(

@@ -43,6 +43,12 @@ def assessment(case_id: int):
     case = load_case(case_id, Need.ASSESS)
     existing = services.current_assessment(case)
     form = AssessmentForm(obj=existing if request.method == "GET" else None)
+    if request.method == "GET" and existing is None:
+        # The first draft starts from what the evaluators wrote in the interview workspace.
+        held = scheduling.current_interview(case)
+        if held is not None:
+            for name, value in workspace.assessment_draft(held).items():
+                getattr(form, name).data = value
     editable = workflow.can(case, "submit_assessment")
     if request.method == "POST" and not editable:
         flash(_("The assessment can no longer be changed at this step of the case."), "error")

@@ -365,3 +365,27 @@ def _compare_and_set(interview_id: int, name: str, value: str, base: int, actor:
         .execution_options(synchronize_session=False)
     )
     return done.rowcount == 1
+
+
+def assessment_draft(interview: Interview) -> dict[str, Any]:
+    """The assessment form's fields as the workspace has them (the first education entry and
+    the summary), for the evaluators' first draft of the assessment."""
+    rows = dict(session.execute(
+        select(WorkspaceField.name, WorkspaceField.value).where(
+            WorkspaceField.interview_id == interview.id, WorkspaceField.value != "",
+            ~WorkspaceField.name.startswith("private."))
+    ).all())
+    draft: dict[str, Any] = {}
+    for target, source in (("level", "education.0.level"),
+                           ("qualification_title", "education.0.title"),
+                           ("field_of_study", "education.0.field"),
+                           ("institution", "education.0.institution"),
+                           ("summary", "summary.assessment")):
+        if rows.get(source):
+            draft[target] = rows[source]
+    if rows.get("education.0.completed"):
+        draft["completed"] = rows["education.0.completed"] == "yes"
+    years = rows.get("education.0.years_completed", "")
+    if years.isdigit() and int(years) <= 15:
+        draft["years_completed"] = int(years)
+    return draft
