@@ -550,3 +550,12 @@ def test_the_first_assessment_draft_starts_from_the_workspace(app, world, held):
     assert 'value="Master of Pharmacy"' in body and "Completed a five-year programme." in body
     assert re.search(r'<option selected value="master">|<option value="master" selected>', body)
     assert "not for the assessment" not in body
+
+
+def test_a_page_left_open_gets_a_fresh_csrf_token(app, world, held):
+    case, interview = held
+    ev1 = client_of(app, "ev1@test.org")
+    token = ev1.get(f"/interviews/{interview.id}/workspace/token").get_json()["token"]
+    assert save(ev1, interview.id, ("identity.notes", "ok", 0), token=token).status_code == 200
+    assert client_of(app, "ev3@test.org").get(
+        f"/interviews/{interview.id}/workspace/token").status_code == 404

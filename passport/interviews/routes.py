@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 
 from passport.access import Need, load_case, may
@@ -319,6 +320,16 @@ def workspace_save(interview_id: int):
         return jsonify(error=str(exc.message)), exc.status_code
     status = 409 if result.conflicts else 422 if result.errors else 200
     return jsonify(saved=result.saved, conflicts=result.conflicts, errors=result.errors), status
+
+
+@bp.get("/interviews/<int:interview_id>/workspace/token")
+@login_required
+def workspace_token(interview_id: int):
+    """A fresh CSRF token for a workspace page left open longer than a token lives."""
+    _interview_of(interview_id, Need.ASSESS, log=False)
+    response = jsonify(token=generate_csrf())
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/interviews/<int:interview_id>/conclusion")

@@ -176,7 +176,18 @@
       show();
       return;
     }
-    var saved = body.saved || {};
+    if (!body.saved) {
+      /* Not an answer from the save endpoint (logged out, a proxy page, a server error):
+         keep everything queued and try again a little later. A page open for hours has an
+         expired CSRF token (400): fetch a fresh one first. */
+      if (status === 400) {
+        refreshToken();
+      }
+      show();
+      scheduleRetry();
+      return;
+    }
+    var saved = body.saved;
     Object.keys(saved).forEach(function (name) {
       var el = field(name);
       if (el) {
@@ -201,15 +212,22 @@
       delete pending[name]; /* the text stays in the field, with the message next to it */
       setError(field(name), errors[name]);
     });
-    if (status >= 500 || status === 0 || (status >= 400 && !body.saved && !body.errors)) {
-      scheduleRetry(); /* keep the queue; try again */
-    }
     store();
     show();
     if (count() && status < 400) {
       clearTimeout(timer);
       timer = setTimeout(flush, 50);
     }
+  }
+
+  function refreshToken() {
+    fetch(form.dataset.tokenUrl, { credentials: "same-origin" }).then(function (response) {
+      return response.ok ? response.json() : {};
+    }).then(function (body) {
+      if (body.token) {
+        csrf = body.token;
+      }
+    }).catch(function () { /* offline: the next retry asks again */ });
   }
 
   function showConflict(c) {
