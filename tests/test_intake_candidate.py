@@ -346,3 +346,25 @@ def _multidict(values):
         for item in value if isinstance(value, list) else [value]:
             pairs.append((key, item))
     return MultiDict(pairs)
+
+
+def test_candidate_sees_the_scheduled_interview_in_their_zone_and_language(client, world,
+                                                                           candidate):
+    from passport.interviews import scheduling
+
+    consent(client)
+    post(client, "/candidate/questionnaire", {**COMPLETE, "action": "submit"})
+    session.refresh(candidate)
+    cases.screen(world.coordinator, candidate, eligible=True)
+    cases.assign_evaluators(world.coordinator, candidate, world.ev1, world.ev2)
+    # Tuesday 9 March 2099, 09:00 in Oslo (a weekday morning for the candidate), entered by a
+    # coordinator working in Tokyo time.
+    scheduling.schedule(world.coordinator, candidate, scheduling.ScheduleData(
+        local_start=datetime(2099, 3, 9, 17, 0), timezone="Asia/Tokyo", duration_minutes=60,
+        mode="video", video_link="https://meet.example/abc", language="ar"))
+    page = client.get("/candidate").get_data(as_text=True)
+    assert "Your interview is on Monday, March 9, 2099 at 9:00" in page
+    assert "(your time: Europe/Oslo)" in page and "https://meet.example/abc" in page
+    client.set_cookie("lang", "ar")
+    page = client.get("/candidate").get_data(as_text=True)
+    assert 'dir="rtl"' in page and "9:00" in page and "مارس" in page  # March, in Arabic
