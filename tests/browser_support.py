@@ -6,7 +6,9 @@
 `live_server` serves the test's app (same database as the test) with werkzeug in a thread on a
 free port and yields its base URL. `chromium` launches Debian's /usr/bin/chromium through
 Playwright; when it is missing the test is skipped, except under CI (the CI variable set),
-where it fails. `HttpUser` is a logged-in staff member speaking plain HTTP (urllib).
+where it fails (only one Playwright sync session can run per process: under tests/browser/
+use its session-wide `browser` fixture instead). `HttpUser` is a logged-in staff member
+speaking plain HTTP (urllib).
 """
 
 from __future__ import annotations

@@ -13,7 +13,13 @@ from tests import browser_support
 from tests.browser_support import browser_login
 from tests.conftest import PASSWORD, hold_interview
 
-live_server, chromium = browser_support.live_server, browser_support.chromium  # fixtures
+live_server = browser_support.live_server  # a fixture: the test's app served over HTTP
+
+
+@pytest.fixture()
+def chromium(browser):
+    """The session's browser (tests/browser/conftest.py): one Playwright per process."""
+    return browser
 
 pytestmark = pytest.mark.browser
 
