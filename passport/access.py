@@ -154,8 +154,10 @@ def visible_messages(user: User) -> Select[tuple[OutboxMessage]]:
     return query.where(false())
 
 
-def load_case(case_id: int, need: Need = Need.VIEW) -> Case:
-    """Load a case for the current user or end the request with 404/403; log the access."""
+def load_case(case_id: int, need: Need = Need.VIEW, *, log: bool = True) -> Case:
+    """Load a case for the current user or end the request with 404/403; log the access.
+    `log=False` is for writes that put their own audit entry on record in the same
+    transaction (the interview workspace's autosave), and read nothing back."""
     case = session.get(Case, case_id)
     visible = case is not None and (
         may(current_user, Need.VIEW, case)
@@ -165,9 +167,10 @@ def load_case(case_id: int, need: Need = Need.VIEW) -> Case:
         abort(404)
     if need is not Need.VIEW and not may(current_user, need, case):
         abort(403, description=str(refusal_reason(current_user, need, case)))
-    # Committed at once, so that the access stays on record whatever the request does next.
-    log_access(current_user, case.id, f"case.{need}")
-    session.commit()
+    if log:
+        # Committed at once, so that the access stays on record whatever the request does next.
+        log_access(current_user, case.id, f"case.{need}")
+        session.commit()
     return case
 
 

@@ -6,12 +6,18 @@ Running it twice changes nothing the second time.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import select
 
 from passport.auth.models import Role, User
 from passport.auth.services import create_user
 from passport.cases import services as cases
-from passport.db import session
+from passport.cases.models import Case
+from passport.db import session, utcnow
+from passport.interviews import scheduling, workspace
+from passport.interviews.models import Interview
 from passport.interviews.services import AssessmentData, save_assessment
 from passport.org.models import Centre, Scheme
 from passport.review import services as review
@@ -42,6 +48,7 @@ CANDIDATES = [
     ("Amina", "Haddad", "أمينة حداد", "1991-03", "SY", "SY", "EQPR", "draft"),
     ("Yonas", "Tesfay", "ዮናስ ተስፋይ", "1994", "ER", "ER", "EQPR", "eligible"),
     ("Olena", "Kovalenko", "Олена Коваленко", "1988-11-02", "UA", "UA", "EQPR", "assigned"),
+    ("Nour", "Khatib", "نور الخطيب", "1995-02", "SY", "SY", "EQPR", "interviewed"),
     ("Ahmad", "Rahimi", "احمد رحیمی", "1985", "AF", "AF", "EQPR", "submitted"),
     ("Samir", "Aziz", "سمير عزيز", "1990-07", "IQ", "IQ", "UQP", "returned"),
     ("Lina", "Mansour", "لينا منصور", "1993-05-14", "SY", "SY", "EQPR", "issued"),
@@ -187,6 +194,59 @@ def _assessment(title: str, field: str) -> AssessmentData:
     )
 
 
+def _schedule(coordinator: User, case: Case, day: datetime, tz: str, hour: int, *,
+              now: datetime | None = None) -> Interview:
+    local = day.astimezone(ZoneInfo(tz)).replace(hour=hour, minute=0, second=0, microsecond=0,
+                                                 tzinfo=None)
+    return scheduling.schedule(coordinator, case, scheduling.ScheduleData(
+        local_start=local, timezone=tz, duration_minutes=60, mode="video",
+        video_link="https://meet.example.org/qp-demo", language="en",
+        interpreter="Arabic–English interpreter" if case.candidate.nationality == "SY" else "",
+        candidate_agreed=True,
+    ), now=now)
+
+
+def _workspace(first: User, second: User, interview: Interview) -> None:
+    """Notes of a held interview, written by both evaluators (and one private note)."""
+    workspace.save(first, interview, [
+        ("identity.seen", "Syrian passport (expired 2019) and Norwegian residence card seen "
+                          "on camera; names and date of birth match the application.", 0),
+        ("identity.protection", "Refugee status in Norway since 2021", 0),
+        ("education.0.level", "bachelor", 0),
+        ("education.0.title", "Bachelor of Pharmacy", 0),
+        ("education.0.field", "Pharmacy", 0),
+        ("education.0.institution", "University of Damascus", 0),
+        ("education.0.country", "SY", 0),
+        ("education.0.city", "Damascus", 0),
+        ("education.0.year_from", "2012", 0),
+        ("education.0.year_to", "2017", 0),
+        ("education.0.nominal_years", "5", 0),
+        ("education.0.completed", "yes", 0),
+        ("education.0.years_completed", "5", 0),
+        ("education.0.language", "ar", 0),
+        ("education.0.evidence", "partial", 0),
+        ("education.0.established", "Described pharmacology, pharmaceutical chemistry and the "
+                                    "six-month hospital pharmacy placement in detail.", 0),
+        ("record.duration", "55", 0),
+        ("record.mode", "video", 0),
+        ("record.language", "en", 0),
+        ("private_notes", "Ask the coordinator whether the transcript can be requested.", 0),
+    ])
+    workspace.save(second, interview, [
+        ("languages.0.language", "ar", 0),
+        *((f"languages.0.{skill}", "C2", 0) for skill, _label in workspace.SKILLS),
+        ("languages.0.basis", "interview", 0),
+        ("languages.1.language", "en", 0),
+        *((f"languages.1.{skill}", "B2", 0) for skill, _label in workspace.SKILLS),
+        ("languages.1.basis", "interview", 0),
+        ("work.0.employer", "Al-Shifa Pharmacy", 0),
+        ("work.0.position", "Pharmacist", 0),
+        ("work.0.country", "SY", 0),
+        ("work.0.year_from", "2017", 0),
+        ("work.0.year_to", "2020", 0),
+    ])
+
+
 def load() -> list[tuple[str, str, str]]:
     logins = [(email, PASSWORD, what) for email, _n, _r, _c, _s, what in STAFF]
     if session.scalar(select(Scheme).where(Scheme.code == "EQPR")) is not None:
@@ -220,6 +280,7 @@ def load() -> list[tuple[str, str, str]]:
     first, second = users["evaluator@example.org"], users["evaluator2@example.org"]
     training_demo.load_training(users["admin@example.org"], users)
     cases_by_step = {}
+    slot = 0
     for given, family, native, born, nationality, qual_country, code, step in CANDIDATES:
         case = cases.create_case(
             coordinator,
@@ -227,17 +288,39 @@ def load() -> list[tuple[str, str, str]]:
             cases.CandidateData(
                 given_name=given, family_name=family, native_name=native, birth_date=born,
                 nationality=nationality, country_of_origin=nationality, host_country="NO",
+                email=f"{given.lower()}.{family.lower()}@example.org"
+                if step == "interviewed" else "",
+                preferred_language="ar" if step == "interviewed" else "en",
             ),
             qual_country,
         )
         cases_by_step[step] = case
         if step == "draft":
             continue
+        if step == "interviewed":  # the evaluators' workspace shows the application beside
+            from passport.intake import services as intake
+
+            intake.invite(coordinator, case)
+            intake.give_consent(case, "ar")
+            intake.add_evidence(case, "partial", "Photo of my student card", "student-card.png",
+                                _demo_png())
+            intake.submit_questionnaire(case, _answers(complete=True), "ar")
         cases.screen(coordinator, case, eligible=True)
         if step == "eligible":
             continue
         cases.assign_evaluators(coordinator, case, first, second)
+        slot += 1
         if step == "assigned":
+            # An upcoming interview: the day after tomorrow, 10:00 in Oslo.
+            _schedule(coordinator, case, utcnow() + timedelta(days=2), "Europe/Oslo", 10)
+            continue
+        # Held a few days ago, one hour apart, booked the week before.
+        when = utcnow() - timedelta(days=3)
+        interview = _schedule(coordinator, case, when, "Europe/Rome", 8 + slot,
+                              now=when - timedelta(days=7))
+        scheduling.mark_held(first, interview)
+        if step == "interviewed":
+            _workspace(first, second, interview)
             continue
         save_assessment(first, case, _assessment("Bachelor of Civil Engineering",
                                                  "Civil engineering"), submit=True)

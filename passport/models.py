@@ -9,6 +9,7 @@ from passport.interviews.models import (
     EvaluatorConclusion,
     Interview,
     InterviewParticipant,
+    WorkspaceField,
 )
 from passport.mail.models import OutboxAttachment, OutboxMessage
 from passport.org.models import Centre, Scheme, scheme_coordinators
@@ -57,4 +58,5 @@ __all__ = [
     "TrainingRecord",
     "User",
     "UserRole",
+    "WorkspaceField",
 ]

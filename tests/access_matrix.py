@@ -96,6 +96,17 @@ MATRIX: dict[str, dict] = {
     "cases.add_observer": {"POST": CASE_MANAGE},
     "cases.remove_observer": {"POST": CASE_MANAGE, "params": {"user_id": "observer"}},
     "interviews.assessment": {"GET": CASE_ASSESS, "POST": CASE_ASSESS},
+    # --- interviews (passport/interviews): scheduling by the scheme's coordinators, the
+    # workspace for the case's evaluators, held/not held by anyone who sees the case.
+    "interviews.schedule": {"GET": CASE_MANAGE, "POST": CASE_MANAGE},
+    "interviews.upcoming": {"GET": STAFF},
+    "interviews.cancel": {"POST": CASE_MANAGE},
+    "interviews.held": {"POST": CASE_VIEW},
+    "interviews.not_held": {"GET": CASE_VIEW, "POST": CASE_VIEW},
+    "interviews.workspace_page": {"GET": CASE_ASSESS},
+    "interviews.workspace_save": {"POST": CASE_ASSESS},
+    "interviews.workspace_token": {"GET": CASE_ASSESS},
+    "interviews.conclusion": {"POST": CASE_ASSESS},
     "review.review": {"GET": CASE_DECIDE},
     "review.approve": {"POST": CASE_DECIDE},
     "review.return_assessment": {"POST": CASE_DECIDE},

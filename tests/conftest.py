@@ -277,10 +277,16 @@ class World:
         assign_evaluators(coordinator, case, first or self.ev1, second or self.ev2)
         return case
 
+    def interviewed_case(self, **kwargs):
+        """An assigned case whose interview was scheduled and held (through the services)."""
+        case = self.assigned_case(**kwargs)
+        hold_interview(case)
+        return case
+
     def submitted_case(self, **kwargs):
         from passport.interviews.services import save_assessment
 
-        case = self.assigned_case(**kwargs)
+        case = self.interviewed_case(**kwargs)
         save_assessment(case.evaluators[0], case, assessment_data(), submit=True)
         return case
 
@@ -291,6 +297,40 @@ class World:
         coordinator = coordinator or self.coordinator
         case = self.submitted_case(coordinator=coordinator, **kwargs)
         return case, approve(coordinator, case, "Well documented.")
+
+
+def schedule_interview(case, *, start=None, coordinator=None, **overrides):
+    """Schedule the case's interview through the scheduling service: by default tomorrow at
+    10:00 UTC, one hour, by video. Returns the interview."""
+    from datetime import UTC, timedelta
+
+    from passport.db import utcnow
+    from passport.interviews import scheduling
+
+    if start is None:  # the first free hour of the evaluators, from tomorrow 06:00 UTC
+        start = (utcnow() + timedelta(days=1)).replace(hour=6, minute=0, second=0,
+                                                        microsecond=0, tzinfo=None)
+        ids = [u.id for u in case.evaluators]
+        while scheduling.clashes(ids, start.replace(tzinfo=UTC),
+                                 start.replace(tzinfo=UTC) + timedelta(minutes=60)):
+            start += timedelta(hours=1)
+    data = dict(local_start=start, timezone="UTC", duration_minutes=60, mode="video",
+                video_link="https://meet.example.org/interview", language="en")
+    data.update(overrides)
+    coordinator = coordinator or case.scheme.coordinators[0]
+    return scheduling.schedule(coordinator, case, scheduling.ScheduleData(**data))
+
+
+def hold_interview(case, **overrides):
+    """Schedule the case's interview and record it as held (the clock moved past its start)."""
+    from datetime import timedelta
+
+    from passport.interviews import scheduling
+
+    interview = schedule_interview(case, **overrides)
+    scheduling.mark_held(case.evaluators[0], interview,
+                         now=interview.starts_at + timedelta(minutes=interview.duration_minutes))
+    return interview
 
 
 def assessment_data(**overrides):

@@ -77,6 +77,7 @@ def full_case(app, world, **candidate) -> FullCase:
     from passport.mail.models import OutboxMessage
     from passport.review import services as review
     from passport.training import services as training
+    from tests.conftest import hold_interview
 
     case, token = invited(world, **candidate)
     client = app.test_client()
@@ -95,6 +96,7 @@ def full_case(app, world, **candidate) -> FullCase:
     cases.screen(world.coordinator, case, eligible=True)
     cases.assign_evaluators(world.coordinator, case, world.ev1, world.ev2)
     cases.add_observer(world.coordinator, case, world.ev_same_centre)
+    hold_interview(case, candidate_agreed=True)  # the candidate said "weekends"
     save_assessment(world.ev1, case, assessment_data(), submit=True)
     passport = review.approve(world.coordinator, case, "Well documented.")
     record = training.add_record(

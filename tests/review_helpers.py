@@ -20,7 +20,7 @@ def case_with_conclusions(world, first_level="bachelor", second_level="bachelor"
     from passport.interviews.services import current_assessment, save_assessment
     from tests.conftest import assessment_data
 
-    case = world.assigned_case(**kwargs)
+    case = world.interviewed_case(**kwargs)
     save_assessment(world.ev1, case, assessment_data(), submit=False)
     assessment = current_assessment(case)
     for person, level in ((world.ev1, first_level), (world.ev2, second_level)):

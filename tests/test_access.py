@@ -119,7 +119,7 @@ def dual(world):
 
 
 def test_four_eyes_the_coordinator_who_evaluated_cannot_approve(app, world, dual):
-    case = world.assigned_case(first=world.ev1, second=dual)
+    case = world.interviewed_case(first=world.ev1, second=dual)
     save_assessment(dual, case, assessment_data(), submit=True)
 
     with pytest.raises(PermissionRefused) as refused:

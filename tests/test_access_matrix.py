@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from tests.access_matrix import MATRIX, ROLES
 from tests.conftest import CSRF
@@ -35,9 +36,17 @@ PARAMETERS: dict[str, Callable[[Any, FullCase], Any]] = {
     "filename": lambda w, f: "app.css",
     "name": lambda w, f: "NotoSansArabic-Regular.ttf",
     "appeal_id": lambda w, f: f.appeal.id,
+    "interview_id": lambda w, f: _interview_id(f.case.id),
     "chart": lambda w, f: "cases-per-step",
     "page": lambda w, f: 1,
 }
+
+
+def _interview_id(case_id: int) -> int:
+    from passport.db import session
+    from passport.interviews.models import Interview
+
+    return session.scalar(select(Interview.id).where(Interview.case_id == case_id))
 
 
 def routes(app: Flask) -> list[tuple[str, str, Any]]:

@@ -125,8 +125,8 @@ def test_demo_data_has_cases_at_several_steps_and_passports_in_every_state(runne
     centres = session.scalars(select(Centre.country)).all()
     assert len(set(centres)) == 3
     statuses = set(session.scalars(select(Case.status)))
-    assert {"draft", "eligible", "evaluators_assigned", "assessment_submitted", "returned",
-            "passport_issued"} <= statuses
+    assert {"draft", "eligible", "interview_scheduled", "interviewed", "assessment_submitted",
+            "returned", "passport_issued"} <= statuses
     passports = session.scalars(select(Passport)).all()
     assert all(is_valid_number(p.number) for p in passports)
     # Review demo (passport/review/demo.py): every state of a passport's life.

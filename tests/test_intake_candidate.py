@@ -15,6 +15,7 @@ from passport.intake import questionnaire as qn
 from passport.intake import services
 from passport.intake.consent import CONSENT_VERSION
 from passport.intake.models import Consent, Questionnaire
+from tests.conftest import hold_interview
 from tests.intake_helpers import consent, invited, open_link, post, staff_client
 
 COMPLETE = {
@@ -301,6 +302,7 @@ def test_candidate_downloads_their_own_valid_passport(client, world, candidate):
     session.refresh(candidate)
     cases.screen(world.coordinator, candidate, eligible=True)
     cases.assign_evaluators(world.coordinator, candidate, world.ev1, world.ev2)
+    hold_interview(candidate, candidate_agreed=True)
     save_assessment(world.ev1, candidate, AssessmentData(
         level="bachelor", qualification_title="Bachelor", field_of_study="Engineering",
         institution="Aleppo", completed=True, years_completed=4, summary="Well documented."),
@@ -350,3 +352,25 @@ def _multidict(values):
         for item in value if isinstance(value, list) else [value]:
             pairs.append((key, item))
     return MultiDict(pairs)
+
+
+def test_candidate_sees_the_scheduled_interview_in_their_zone_and_language(client, world,
+                                                                           candidate):
+    from passport.interviews import scheduling
+
+    consent(client)
+    post(client, "/candidate/questionnaire", {**COMPLETE, "action": "submit"})
+    session.refresh(candidate)
+    cases.screen(world.coordinator, candidate, eligible=True)
+    cases.assign_evaluators(world.coordinator, candidate, world.ev1, world.ev2)
+    # Tuesday 9 March 2099, 09:00 in Oslo (a weekday morning for the candidate), entered by a
+    # coordinator working in Tokyo time.
+    scheduling.schedule(world.coordinator, candidate, scheduling.ScheduleData(
+        local_start=datetime(2099, 3, 9, 17, 0), timezone="Asia/Tokyo", duration_minutes=60,
+        mode="video", video_link="https://meet.example/abc", language="ar"))
+    page = client.get("/candidate").get_data(as_text=True)
+    assert "Your interview is on Monday, March 9, 2099 at 9:00" in page
+    assert "(your time: Europe/Oslo)" in page and "https://meet.example/abc" in page
+    client.set_cookie("lang", "ar")
+    page = client.get("/candidate").get_data(as_text=True)
+    assert 'dir="rtl"' in page and "9:00" in page and "مارس" in page  # March, in Arabic

@@ -203,7 +203,7 @@ def test_candidate_sees_the_reason_in_their_language_and_appeals_from_their_page
         app, world, client):
     from passport.cases import services as cases
     from passport.interviews.services import save_assessment
-    from tests.conftest import assessment_data
+    from tests.conftest import assessment_data, hold_interview
     from tests.test_intake_candidate import COMPLETE
 
     second_coordinator(world)
@@ -214,6 +214,7 @@ def test_candidate_sees_the_reason_in_their_language_and_appeals_from_their_page
     session.refresh(case)
     cases.screen(world.coordinator, case, eligible=True)
     cases.assign_evaluators(world.coordinator, case, world.ev1, world.ev2)
+    hold_interview(case, candidate_agreed=True)
     save_assessment(world.ev1, case, assessment_data(), submit=True)
     review.close_without_passport(world.coordinator, case, "not_completed",
                                   "The final year was not completed.")
@@ -248,7 +249,7 @@ def _token(client):
 def test_candidate_appeal_after_the_window_gets_a_clear_message(app, world, client):
     from passport.cases import services as cases
     from passport.interviews.services import save_assessment
-    from tests.conftest import assessment_data
+    from tests.conftest import assessment_data, hold_interview
     from tests.test_intake_candidate import COMPLETE
 
     case, token = invited(world)
@@ -258,6 +259,7 @@ def test_candidate_appeal_after_the_window_gets_a_clear_message(app, world, clie
     session.refresh(case)
     cases.screen(world.coordinator, case, eligible=True)
     cases.assign_evaluators(world.coordinator, case, world.ev1, world.ev2)
+    hold_interview(case, candidate_agreed=True)
     save_assessment(world.ev1, case, assessment_data(), submit=True)
     review.close_without_passport(world.coordinator, case, "other", "No.")
     _decision_time(case, utcnow() - timedelta(days=30))

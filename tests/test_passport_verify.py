@@ -17,12 +17,14 @@ from passport.interviews.services import AssessmentData, save_assessment
 from passport.passports import services, signing
 from passport.passports.models import Passport, PassportFile, SigningKey
 from passport.review import services as review
+from tests.conftest import hold_interview
 
 
 def issue(world, **candidate):
     case = world.new_case(**candidate)
     cases.screen(world.coordinator, case, eligible=True)
     cases.assign_evaluators(world.coordinator, case, world.ev1, world.ev2)
+    hold_interview(case)
     save_assessment(world.ev1, case, AssessmentData(
         level="bachelor", qualification_title="Bachelor of Civil Engineering",
         field_of_study="Civil engineering", institution="University of Damascus",

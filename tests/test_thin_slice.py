@@ -5,13 +5,15 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+from datetime import timedelta
 
 from pypdf import PdfReader
 from sqlalchemy import select
 
 from passport.cases.models import Case
-from passport.db import session
-from passport.interviews.models import Assessment
+from passport.db import session, utcnow
+from passport.interviews import scheduling
+from passport.interviews.models import Assessment, Interview
 from passport.passports.models import Passport
 from passport.passports.numbering import is_valid_number
 from passport.review.models import ReviewDecision
@@ -76,6 +78,21 @@ def prepare_case_for_assessment(coordinator_client, world) -> int:
     assert response.status_code == 302, text_of(response)[:2000]
     detail = text_of(coordinator_client.get(page))
     assert "Ingrid Eval" in detail and "Giulia Eval" in detail
+
+    # The interview: scheduled on the case page for tomorrow 10:00 Oslo time, then held.
+    tomorrow = (utcnow() + timedelta(days=1)).date()
+    response = post_form(coordinator_client, f"{page}/interview", {
+        "interview-start": f"{tomorrow.isoformat()}T10:00",
+        "interview-timezone": "Europe/Oslo", "interview-duration": "60",
+        "interview-mode": "video", "interview-video_link": "https://meet.example.org/abc",
+        "interview-language": "ar", "interview-interpreter": "",
+        "interview-accommodations": "",
+    }, form_page=page)
+    assert response.status_code == 302, text_of(response)[:3000]
+    assert session.get(Case, case_id).status == "interview_scheduled"
+    interview = session.scalars(select(Interview).where(Interview.case_id == case_id)).one()
+    scheduling.mark_held(world.ev1, interview, now=interview.ends_at)
+    assert session.get(Case, case_id).status == "interviewed"
     return case_id
 
 
@@ -110,7 +127,7 @@ def test_the_whole_path_from_new_case_to_verified_passport(app, world):
     draft_page = text_of(evaluator.get(path))
     assert "Draft saved." in draft_page
     assert "Master of Science in Pharmacy" in draft_page
-    assert session.get(Case, case_id).status == "evaluators_assigned"
+    assert session.get(Case, case_id).status == "interviewed"
 
     submit_assessment(evaluator, case_id)
     assert session.get(Case, case_id).status == "assessment_submitted"
@@ -207,12 +224,12 @@ def test_returned_assessment_goes_back_and_is_approved_in_round_two(app, world):
 def test_a_required_field_left_empty_in_the_assessment_is_shown_and_nothing_is_submitted(
     app, world
 ):
-    case = world.assigned_case()
+    case = world.interviewed_case()
     evaluator = app.test_client()
     login(evaluator, "ev1@test.org")
     path = f"/cases/{case.id}/assessment"
     response = post_form(evaluator, path, {**ASSESSMENT, "summary": "", "submit": "1"})
     assert response.status_code == 422
     assert 'id="summary-error"' in text_of(response)
-    assert session.get(Case, case.id).status == "evaluators_assigned"
+    assert session.get(Case, case.id).status == "interviewed"
     assert session.scalar(select(Assessment).where(Assessment.case_id == case.id)) is None

@@ -20,7 +20,8 @@ class HistoryLine:
 
 
 # Recorded for the passport's own trail; the case's "issue_passport" step already tells it.
-HIDDEN = {"passport.issued", "passport.superseded", "passport.revoked"}
+# Autosaves of the interview workspace are on record but would drown the story.
+HIDDEN = {"passport.issued", "passport.superseded", "passport.revoked", "workspace.saved"}
 
 
 def _date(iso: str) -> str:
@@ -118,6 +119,31 @@ def _review_texts(who: str, after: dict) -> dict:
     }
 
 
+def _interview_texts(who: str, after: dict) -> dict:
+    from passport.interviews.scheduling import NOT_HELD_LABELS
+
+    def at() -> str:
+        from flask_babel import get_timezone
+
+        from passport.interviews.scheduling import when
+
+        iso = after.get("starts_at")
+        return when(datetime.fromisoformat(iso), str(get_timezone())) if iso else ""
+
+    return {
+        "case.schedule_interview": lambda: _(
+            "%(who)s scheduled the interview for %(when)s.", who=who, when=at()),
+        "interview.rescheduled": lambda: _(
+            "%(who)s moved the interview to %(when)s.", who=who, when=at()),
+        "case.cancel_interview": lambda: _("%(who)s cancelled the interview.", who=who),
+        "case.record_interview": lambda: _("%(who)s recorded the interview as held.", who=who),
+        "case.interview_not_held": lambda: _(
+            "%(who)s recorded that the interview was not held (%(why)s).", who=who,
+            why=NOT_HELD_LABELS.get(after.get("outcome"), after.get("outcome", ""))),
+        "conclusion.submitted": lambda: _("%(who)s submitted their own conclusion.", who=who),
+    }
+
+
 def describe(entry: AuditEntry) -> HistoryLine:
     who = entry.actor.name if entry.actor else _("The system")
     after = entry.after or {}
@@ -173,6 +199,7 @@ def describe(entry: AuditEntry) -> HistoryLine:
             "%(who)s downloaded everything held about the candidate (access request).", who=who
         ),
         **_intake_texts(who, after),
+        **_interview_texts(who, after),
     }
     make = texts.get(entry.action)
     if make is not None:

@@ -81,10 +81,11 @@ ACTIONS: dict[str, Action] = {
     "assign_evaluators": _a({S.ELIGIBLE, S.EVALUATORS_ASSIGNED}, S.EVALUATORS_ASSIGNED),
     "schedule_interview": _a({S.EVALUATORS_ASSIGNED, S.INTERVIEW_SCHEDULED}, S.INTERVIEW_SCHEDULED),
     "record_interview": _a({S.INTERVIEW_SCHEDULED}, S.INTERVIEWED),
-    "submit_assessment": _a(
-        {S.EVALUATORS_ASSIGNED, S.INTERVIEW_SCHEDULED, S.INTERVIEWED, S.RETURNED},
-        S.ASSESSMENT_SUBMITTED,
-    ),
+    # Not held (candidate absent, technical failure) or cancelled: back to be scheduled again.
+    "interview_not_held": _a({S.INTERVIEW_SCHEDULED}, S.EVALUATORS_ASSIGNED, needs_reason=True),
+    "cancel_interview": _a({S.INTERVIEW_SCHEDULED}, S.EVALUATORS_ASSIGNED),
+    # An assessment rests on a held interview.
+    "submit_assessment": _a({S.INTERVIEWED, S.RETURNED}, S.ASSESSMENT_SUBMITTED),
     "return_assessment": _a({S.ASSESSMENT_SUBMITTED}, S.RETURNED, needs_reason=True),
     "approve": _a({S.ASSESSMENT_SUBMITTED}, S.APPROVED),
     "issue_passport": _a({S.APPROVED}, S.PASSPORT_ISSUED),

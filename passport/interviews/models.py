@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -42,6 +42,29 @@ class Interview(Base):
     accommodations: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(12), default=InterviewStatus.SCHEDULED)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The calendar event: one UID for the life of the interview, SEQUENCE bumped on every
+    # update sent (reschedule, cancel), as RFC 5545 wants.
+    uid: Mapped[str | None] = mapped_column(String(120), unique=True)
+    sequence: Mapped[int] = mapped_column(default=0)
+    # The zone the coordinator entered the start time in (invitations name it).
+    entered_timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    scheduled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Not held: why (candidate_absent, technical_failure, other) and what happened.
+    outcome: Mapped[str] = mapped_column(String(30), default="")
+    outcome_reason: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+
+class NotHeldReason(StrEnum):
+    CANDIDATE_ABSENT = "candidate_absent"
+    TECHNICAL_FAILURE = "technical_failure"
+    OTHER = "other"
 
 
 class ParticipantRole(StrEnum):
@@ -57,7 +80,9 @@ class InterviewParticipant(Base):
     __table_args__ = (UniqueConstraint("interview_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    interview_id: Mapped[int] = mapped_column(ForeignKey("interviews.id", ondelete="CASCADE"))
+    interview_id: Mapped[int] = mapped_column(
+        ForeignKey("interviews.id", ondelete="CASCADE"), index=True
+    )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     role: Mapped[str] = mapped_column(String(10), default=ParticipantRole.LEAD)
 
@@ -116,3 +141,25 @@ class EvaluatorConclusion(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     evaluator: Mapped[User] = relationship(lazy="joined")
+
+
+class WorkspaceField(Base):
+    """One field of the live interview form, saved on its own so that two evaluators typing at
+    once merge: each save names the version it started from, and a save from an older version
+    than the stored one is a conflict, never an overwrite. Private notes are fields named
+    `private.<user id>`, read and written only by their owner."""
+
+    __tablename__ = "workspace_fields"
+    __table_args__ = (UniqueConstraint("interview_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interview_id: Mapped[int] = mapped_column(
+        ForeignKey("interviews.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    value: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(default=1)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    updated_by: Mapped[User | None] = relationship(lazy="joined")

@@ -44,7 +44,7 @@ def current_assessment(case: Case) -> Assessment | None:
     )
 
 
-def _assessment_for_round(case: Case) -> Assessment:
+def assessment_for_round(case: Case) -> Assessment:
     round_no = current_round(case)
     latest = current_assessment(case)
     if latest is not None and latest.round == round_no:
@@ -59,7 +59,7 @@ def _assessment_for_round(case: Case) -> Assessment:
 
 def save_assessment(actor: User, case: Case, data: AssessmentData, *, submit: bool) -> Assessment:
     """Save the evaluators' assessment; with `submit`, send it to the coordinator for review."""
-    assessment = _assessment_for_round(case)
+    assessment = assessment_for_round(case)
     for name in FIELDS:
         setattr(assessment, name, getattr(data, name))
     assessment.updated_by_id = actor.id

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 
 from passport.auth.models import User
 from passport.cases import services as cases
+from passport.cases import workflow
 from passport.cases.models import Candidate, Case
 from passport.db import session, utcnow
 from passport.interviews.conclusions import ConclusionData, save_conclusion
@@ -21,11 +22,11 @@ from passport.passports.models import Passport
 from passport.review import appeals
 from passport.review import services as review
 
-MARKER = ("Nour", "Khatib")
+MARKER = ("Rami", "Darwish")
 
 # given, family, native, born, nationality, scheme, what happens, days ago it was submitted
 CASES = [
-    ("Nour", "Khatib", "نور الخطيب", "1990-02", "SY", "EQPR", "disagree", 9),
+    ("Rami", "Darwish", "رامي درويش", "1990-02", "SY", "EQPR", "disagree", 9),
     ("Tesfaye", "Haile", "ተስፋየ ሃይለ", "1987", "ER", "EQPR", "review", 16),
     ("Zainab", "Karimi", "زینب کریمی", "1995-09", "AF", "UQP", "review", 2),
     ("Omar", "Farouk", "عمر فاروق", "1983-12", "IQ", "EQPR", "superseded", 40),
@@ -60,6 +61,9 @@ def _submitted(coordinator: User, first: User, second: User, scheme: Scheme, row
     session.add(Interview(case_id=case.id, starts_at=utcnow() - timedelta(days=days + 3),
                           status=InterviewStatus.HELD, language="en", interpreter="Arabic"
                           if nationality in {"SY", "IQ"} else ""))
+    # An interview held in the past: the case passed through scheduling and the interview.
+    workflow.apply(case, "schedule_interview", coordinator)
+    workflow.apply(case, "record_interview", first)
     data = _data("Bachelor of Mechanical Engineering", "Mechanical engineering")
     save_assessment(first, case, data, submit=False)
     if what == "disagree":

@@ -141,16 +141,20 @@ def load_interview_history(
     ingrid, giulia = users["evaluator@example.org"], users["evaluator2@example.org"]
     eleni, lars = users["evaluator3@example.org"], users["evaluator4@example.org"]
     held = {"issued": [eleni, lars], "submitted": [eleni], "returned": [eleni]}
-    # Interviews are written directly: scheduling belongs to the interviews feature.
+    # The held interviews come from the interviews feature's demo (scheduled, then held);
+    # a case without one gets one written here.
     for hours, (step, observers) in enumerate(held.items(), start=2):
         case = cases_by_step[step]
-        interview = Interview(case_id=case.id, starts_at=utcnow() - timedelta(hours=hours),
-                              status=InterviewStatus.HELD, language="en")
-        session.add(interview)
-        session.flush()
-        for person in (ingrid, giulia):
-            session.add(InterviewParticipant(interview_id=interview.id, user_id=person.id,
-                                             role=ParticipantRole.LEAD))
+        interview = session.scalar(select(Interview).where(
+            Interview.case_id == case.id, Interview.status == InterviewStatus.HELD))
+        if interview is None:
+            interview = Interview(case_id=case.id, starts_at=utcnow() - timedelta(hours=hours),
+                                  status=InterviewStatus.HELD, language="en")
+            session.add(interview)
+            session.flush()
+            for person in (ingrid, giulia):
+                session.add(InterviewParticipant(interview_id=interview.id, user_id=person.id,
+                                                 role=ParticipantRole.LEAD))
         for person in observers:
             session.add(InterviewParticipant(interview_id=interview.id, user_id=person.id,
                                              role=ParticipantRole.OBSERVER))
