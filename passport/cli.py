@@ -75,6 +75,24 @@ def init_app(app: Flask) -> None:
         click.echo("Demo data is ready. Log in at " + current_app.config["BASE_URL"] + "/login as:")
         for email, password, what in logins:
             click.echo(f"  {email:32} password: {password:20} {what}")
+        click.echo("Coordinators and the administrator also need a code from the second factor: "
+                   "flask --app passport demo-code EMAIL prints it.")
+
+    @app.cli.command("demo-code")
+    @click.argument("email")
+    def demo_code_command(email: str) -> None:
+        """Print the current second-factor code of a demo account (demo data only)."""
+        from passport.auth import twofactor
+        from passport.auth.services import find_user
+
+        user = find_user(email)
+        code = twofactor.demo_code(user) if user is not None else None
+        if code is None:
+            raise click.ClickException(
+                "Only the demo accounts with the demo key have a code here: "
+                + ", ".join(twofactor.DEMO_ACCOUNTS) + ". Use your authenticator app."
+            )
+        click.echo(code)
 
     @app.cli.command("db-revision")
     @click.argument("message")
