@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 
@@ -77,6 +79,34 @@ def init_app(app: Flask) -> None:
             click.echo(f"  {email:32} password: {password:20} {what}")
         click.echo("Coordinators and the administrator also need a code from the second factor: "
                    "flask --app passport demo-code EMAIL prints it.")
+
+    @app.cli.command("backup")
+    @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+    def backup_command(out: Path) -> None:
+        """Write the whole database to OUT (a ZIP of canonical JSON lines)."""
+        from passport import backup
+
+        try:
+            summary = backup.backup(db.engine(), out)
+        except backup.BackupError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"Backed up {summary.rows} rows of {summary.tables} tables to {out} "
+                   f"(content SHA-256 {summary.digest}). Back up the signing keys and the "
+                   "secret key separately.")
+
+    @app.cli.command("restore")
+    @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--force", is_flag=True, help="Replace a database that already holds data.")
+    def restore_command(source: Path, force: bool) -> None:
+        """Restore a backup made by `backup` into an empty database."""
+        from passport import backup
+
+        try:
+            summary = backup.restore(db.engine(), source, force=force)
+        except backup.BackupError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"Restored {summary.rows} rows of {summary.tables} tables from {source} "
+                   f"(content SHA-256 {summary.digest}).")
 
     @app.cli.command("demo-code")
     @click.argument("email")
