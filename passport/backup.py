@@ -192,7 +192,7 @@ def restore(engine: Engine, path: Path, *, force: bool = False) -> Summary:
                 "The database already holds data. Restore into an empty database, or give "
                 "--force to replace everything in it."
             )
-        migrate.downgrade(engine, "base")
+        _drop_everything(engine)
     migrate.upgrade(engine)
     with engine.begin() as conn:
         for table in Base.metadata.sorted_tables:  # parents before children
@@ -221,6 +221,16 @@ def restore(engine: Engine, path: Path, *, force: bool = False) -> Summary:
         if engine.dialect.name == "postgresql":
             _reset_sequences(conn)
     return Summary(len(files), sum(d.count(b"\n") for d in files.values()), _digest(files))
+
+
+def _drop_everything(engine: Engine) -> None:
+    """For --force: drop every table (children first) so the schema can be built anew. Not
+    through the migrations' downgrades, which need not work on a database full of data."""
+    with engine.begin() as conn:
+        Base.metadata.drop_all(conn)
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("DROP FUNCTION IF EXISTS audit_entries_append_only() CASCADE"))
 
 
 def _reset_sequences(conn: Connection) -> None:

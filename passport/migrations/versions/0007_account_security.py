@@ -46,9 +46,7 @@ def downgrade() -> None:
     with op.batch_alter_table("recovery_codes", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_recovery_codes_user_id"))
     op.drop_table("recovery_codes")
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_column("locked_until")
-        batch_op.drop_column("lockouts")
-        batch_op.drop_column("failed_logins")
-        batch_op.drop_column("totp_enabled_at")
-        batch_op.drop_column("totp_secret")
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite 3.35+): a batch copy of `users` would have to
+    # drop the table that every other table points at, which fails once there is data.
+    for column in ("locked_until", "lockouts", "failed_logins", "totp_enabled_at", "totp_secret"):
+        op.drop_column("users", column)
