@@ -108,6 +108,22 @@ def init_app(app: Flask) -> None:
         click.echo(f"Restored {summary.rows} rows of {summary.tables} tables from {source} "
                    f"(content SHA-256 {summary.digest}).")
 
+    @app.cli.command("reset-two-factor")
+    @click.argument("email")
+    def reset_two_factor_command(email: str) -> None:
+        """Clear a user's second factor (lost phone and recovery codes); they enrol again at
+        their next login. Also ends their sessions."""
+        from passport.auth import twofactor
+        from passport.auth.services import end_other_sessions, find_user
+
+        user = find_user(email)
+        if user is None:
+            raise click.ClickException(f"No user has the address {email!r}.")
+        twofactor.disable(user)
+        end_other_sessions(user)
+        click.echo(f"The second factor of {user.email} is cleared; they set it up again at "
+                   "their next login.")
+
     @app.cli.command("demo-code")
     @click.argument("email")
     def demo_code_command(email: str) -> None:

@@ -380,3 +380,17 @@ def test_demo_code_prints_the_code_of_demo_accounts_only(app, runner, world):
 
 def test_csrf_token_helper_still_reads_the_login_form(client):
     assert csrf_token(client, "/login")
+
+
+def test_an_administrator_can_reset_a_lost_second_factor(app, runner, world):
+    client = app.test_client()
+    login(client, "coord@test.org")  # enrols
+    assert user("coord@test.org").has_totp
+    result = runner.invoke(args=["reset-two-factor", "coord@test.org"])
+    assert result.exit_code == 0, result.output
+    assert not user("coord@test.org").has_totp
+    assert client.get("/").status_code == 302  # the old session has ended
+    response = post_form(app.test_client(), "/login",
+                         {"email": "coord@test.org", "password": PASSWORD})
+    assert response.headers["Location"] == "/login/setup"
+    assert runner.invoke(args=["reset-two-factor", "nobody@test.org"]).exit_code != 0

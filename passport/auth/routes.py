@@ -23,6 +23,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 
@@ -161,8 +162,10 @@ def second_step():
             left = twofactor.unused_recovery_codes(user)
             response = _start_session(user, session[PENDING]["next"])
             if left < 3:
-                flash(_("You have %(n)d unused recovery codes left. Make new ones on your "
-                        "account page.", n=left), "warning")
+                flash(ngettext("You have %(num)d unused recovery code left. Make new ones on "
+                               "your account page.",
+                               "You have %(num)d unused recovery codes left. Make new ones on "
+                               "your account page.", left), "warning")
             return response
         services.register_failure(user)
         form.code.errors = [*form.code.errors, _("This code is not right. Check that the "

@@ -79,7 +79,7 @@ def provisioning_uri(user: User, secret: str) -> str:
 
 def qr_data_uri(uri: str) -> str:
     """An SVG QR code as a data: URI (the CSP allows data: images; no inline script or style)."""
-    return segno.make(uri, error="m").svg_data_uri(scale=6, border=2)
+    return segno.make(uri, error="l").svg_data_uri(scale=6, border=2)
 
 
 def _code_ok(secret: str | None, code: str) -> bool:
