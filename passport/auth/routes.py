@@ -123,8 +123,10 @@ def _pending_user() -> User | None:
 
 
 def _not_right(form: FlaskForm) -> tuple[str, int]:
-    flash(_("The email or password is not right. After several failed attempts the account "
-            "is paused for a while; then wait and try again."), "error")
+    # Two sentences, the first one the long-standing (translated) message.
+    flash(_("The email or password is not right.") + " "
+          + _("After several failed attempts the account is paused for a while; then wait and "
+              "try again."), "error")
     return render_template("auth/login.html", form=form), 401
 
 
