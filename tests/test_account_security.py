@@ -348,6 +348,15 @@ def test_session_cookie_is_secure_httponly_and_samesite(app, world):
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
+def test_the_language_cookie_is_secure_too(app, world):
+    client = app.test_client()
+    token = csrf_token(client, "/login")
+    response = client.post("/language", data={"locale": "ar", "next": "/login",
+                                              "csrf_token": token})
+    cookie = next(v for v in response.headers.getlist("Set-Cookie") if v.startswith("lang="))
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
 def test_hsts_only_over_https(database_url, tmp_path, app):
     plain = app_with(database_url, tmp_path, BASE_URL="http://localhost:5000")
     assert "Strict-Transport-Security" not in plain.test_client().get("/login").headers

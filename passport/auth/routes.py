@@ -346,6 +346,7 @@ def set_language():
         services.set_locale(current_user, locale)
     response = redirect(target)
     response.set_cookie(
-        LOCALE_COOKIE, locale, max_age=365 * 24 * 3600, samesite="Lax", httponly=True
+        LOCALE_COOKIE, locale, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
     )
     return response
