@@ -39,7 +39,7 @@ from passport.auth.forms import (
 from passport.auth.models import User
 from passport.errors import ServiceError
 from passport.extensions import limiter
-from passport.i18n import CANDIDATE_LOCALES, LOCALE_COOKIE
+from passport.i18n import CANDIDATE_LOCALES, LOCALE_COOKIE, STAFF_LOCALES
 from passport.views_errors import wants_json
 
 bp = Blueprint("auth", __name__)
@@ -342,7 +342,7 @@ def set_language():
     target = _safe_next(request.form.get("next"))
     if locale not in CANDIDATE_LOCALES:
         return redirect(target)
-    if current_user.is_authenticated:
+    if current_user.is_authenticated and locale in STAFF_LOCALES:
         services.set_locale(current_user, locale)
     response = redirect(target)
     response.set_cookie(
