@@ -1,14 +1,14 @@
 """Account security: login lockout, TOTP second factor, recovery codes.
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0008
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0004"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
