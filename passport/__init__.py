@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +25,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["TRANSLATIONS_DIR"] = PROJECT_ROOT / "translations"
     if test_config:
         app.config.update(test_config)
-    logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(levelname)s %(name)s %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    from passport import access, cli, db, i18n, logs, security, translate, views_errors
 
-    from passport import access, cli, db, i18n, security, translate, views_errors
+    logs.init_app(app)
     from passport.extensions import csrf, limiter
 
     db.init_app(app)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 
@@ -77,6 +79,68 @@ def init_app(app: Flask) -> None:
         click.echo("Demo data is ready. Log in at " + current_app.config["BASE_URL"] + "/login as:")
         for email, password, what in logins:
             click.echo(f"  {email:32} password: {password:20} {what}")
+        click.echo("Coordinators and the administrator also need a code from the second factor: "
+                   "flask --app passport demo-code EMAIL prints it.")
+
+    @app.cli.command("backup")
+    @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+    def backup_command(out: Path) -> None:
+        """Write the whole database to OUT (a ZIP of canonical JSON lines)."""
+        from passport import backup
+
+        try:
+            summary = backup.backup(db.engine(), out)
+        except backup.BackupError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"Backed up {summary.rows} rows of {summary.tables} tables to {out} "
+                   f"(content SHA-256 {summary.digest}). Back up the signing keys and the "
+                   "secret key separately.")
+
+    @app.cli.command("restore")
+    @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--force", is_flag=True, help="Replace a database that already holds data.")
+    def restore_command(source: Path, force: bool) -> None:
+        """Restore a backup made by `backup` into an empty database."""
+        from passport import backup
+
+        try:
+            summary = backup.restore(db.engine(), source, force=force)
+        except backup.BackupError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"Restored {summary.rows} rows of {summary.tables} tables from {source} "
+                   f"(content SHA-256 {summary.digest}).")
+
+    @app.cli.command("reset-two-factor")
+    @click.argument("email")
+    def reset_two_factor_command(email: str) -> None:
+        """Clear a user's second factor (lost phone and recovery codes); they enrol again at
+        their next login. Also ends their sessions."""
+        from passport.auth import twofactor
+        from passport.auth.services import end_other_sessions, find_user
+
+        user = find_user(email)
+        if user is None:
+            raise click.ClickException(f"No user has the address {email!r}.")
+        twofactor.disable(user)
+        end_other_sessions(user)
+        click.echo(f"The second factor of {user.email} is cleared; they set it up again at "
+                   "their next login.")
+
+    @app.cli.command("demo-code")
+    @click.argument("email")
+    def demo_code_command(email: str) -> None:
+        """Print the current second-factor code of a demo account (demo data only)."""
+        from passport.auth import twofactor
+        from passport.auth.services import find_user
+
+        user = find_user(email)
+        code = twofactor.demo_code(user) if user is not None else None
+        if code is None:
+            raise click.ClickException(
+                "Only the demo accounts with the demo key have a code here: "
+                + ", ".join(twofactor.DEMO_ACCOUNTS) + ". Use your authenticator app."
+            )
+        click.echo(code)
 
     @app.cli.command("db-revision")
     @click.argument("message")

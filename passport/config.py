@@ -51,6 +51,12 @@ KNOWN_SETTINGS = {
                 "default memory:// (per process)"),
         Setting("VERIFY_RATE_LIMIT", "requests per client to the public verification pages, "
                 "e.g. '30 per minute;300 per hour'"),
+        Setting("IDLE_MINUTES", "minutes without a request after which a staff login ends "
+                "(5-720, default 30)"),
+        Setting("LOGIN_RATE_LIMIT", "login attempts per client address, "
+                "e.g. '20 per minute;200 per hour'"),
+        Setting("LOGIN_ACCOUNT_RATE_LIMIT", "failed login attempts per account name, "
+                "e.g. '10 per minute;50 per hour'"),
         Setting("CANDIDATE_LINK_DAYS", "days a candidate's personal link stays valid (1-365)"),
         Setting("APPEAL_DAYS", "days a candidate may ask for a review of the outcome (1-365, "
                 "default 21)"),
@@ -79,6 +85,19 @@ def _int(name: str, raw: str, low: int, high: int) -> int:
         raise ConfigError(f"{PREFIX}{name}={raw!r} is not a whole number") from None
     if not low <= value <= high:
         raise ConfigError(f"{PREFIX}{name}={value} is out of range; use {low} to {high}")
+    return value
+
+
+def _rate(given: dict[str, str], name: str, default: str) -> str:
+    value = given.get(name, default)
+    try:
+        from limits import parse_many
+
+        parse_many(value)
+    except ValueError:
+        raise ConfigError(
+            f"{PREFIX}{name}={value!r} is not a rate; use e.g. '30 per minute;300 per hour'"
+        ) from None
     return value
 
 
@@ -156,16 +175,9 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
     signing_key_dir = Path(given.get("SIGNING_KEY_DIR") or instance_path / "signing-keys")
     if signing_key_dir.exists() and not signing_key_dir.is_dir():
         raise ConfigError(f"{PREFIX}SIGNING_KEY_DIR={str(signing_key_dir)!r} is not a folder")
-    verify_limit = given.get("VERIFY_RATE_LIMIT", "30 per minute;300 per hour")
-    try:
-        from limits import parse_many
-
-        parse_many(verify_limit)
-    except ValueError:
-        raise ConfigError(
-            f"{PREFIX}VERIFY_RATE_LIMIT={verify_limit!r} is not a rate; "
-            "use e.g. '30 per minute;300 per hour'"
-        ) from None
+    verify_limit = _rate(given, "VERIFY_RATE_LIMIT", "30 per minute;300 per hour")
+    login_limit = _rate(given, "LOGIN_RATE_LIMIT", "20 per minute;200 per hour")
+    account_limit = _rate(given, "LOGIN_ACCOUNT_RATE_LIMIT", "10 per minute;50 per hour")
     smtp_host = given.get("SMTP_HOST", "").strip()
     smtp_port = _int("SMTP_PORT", given.get("SMTP_PORT", "587"), 1, 65535)
     smtp_from = given.get("SMTP_FROM", "").strip() or f"noreply@{parts.hostname}"
@@ -177,6 +189,9 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         "RATELIMIT_STORAGE_URI": given.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "VERIFY_RATE_LIMIT": verify_limit,
+        "LOGIN_RATE_LIMIT": login_limit,
+        "LOGIN_ACCOUNT_RATE_LIMIT": account_limit,
+        "IDLE_MINUTES": _int("IDLE_MINUTES", given.get("IDLE_MINUTES", "30"), 5, 720),
         "SECRET_KEY": _secret_key(instance_path, given.get("SECRET_KEY")),
         "DATABASE_URL": database_url,
         "BASE_URL": base_url,

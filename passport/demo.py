@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from passport.auth import twofactor
 from passport.auth.models import Role, User
 from passport.auth.services import create_user
 from passport.cases import services as cases
@@ -275,6 +276,9 @@ def load() -> list[tuple[str, str, str]]:
             schemes=[schemes[c] for c in coordinated],
             timezone="Europe/Oslo" if centre == "NOKUT" else "Europe/Rome",
         )
+
+    for email in twofactor.DEMO_ACCOUNTS:  # the documented demo key: `flask demo-code EMAIL`
+        twofactor.enrol_demo(users[email])
 
     coordinator = users["coordinator@example.org"]
     first, second = users["evaluator@example.org"], users["evaluator2@example.org"]

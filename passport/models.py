@@ -1,7 +1,7 @@
 """Imports every model so that SQLAlchemy and Alembic see the whole schema."""
 
 from passport.audit import AuditEntry, CaseAccess
-from passport.auth.models import Role, User, UserRole
+from passport.auth.models import RecoveryCode, Role, User, UserRole
 from passport.cases.models import Assignment, Candidate, Case
 from passport.intake.models import CandidateLink, Consent, Evidence, Questionnaire
 from passport.interviews.models import (
@@ -48,6 +48,7 @@ __all__ = [
     "PassportCounter",
     "PassportFile",
     "Questionnaire",
+    "RecoveryCode",
     "ReviewDecision",
     "Role",
     "Scheme",

@@ -2,16 +2,46 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from passport.db import session
 
 log = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 5
+
+
+def wants_json() -> bool:
+    """Whether the request comes from a script (autosave, fetch) rather than a page view."""
+    if request.is_json:
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > (
+        request.accept_mimetypes["text/html"]
+    )
+
+
+def _database_unavailable(exc: Exception) -> bool:
+    """A lost or refused database connection (as opposed to a bug or a constraint)."""
+    if isinstance(exc, PoolTimeout):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if isinstance(exc, OperationalError):
+        text = str(exc.orig).lower()
+        return any(word in text for word in (
+            "connection", "connect", "server closed", "terminating", "could not translate",
+            "unable to open database", "database is locked", "disk i/o",
+        ))
+    return False
 
 
 def init_app(app: Flask) -> None:
@@ -40,9 +70,32 @@ def init_app(app: Flask) -> None:
             message = exc.description
         return render_template("error.html", code=exc.code, message=message), exc.code
 
+    @app.errorhandler(DBAPIError)
+    @app.errorhandler(PoolTimeout)
+    def _database(exc: Exception):
+        if not _database_unavailable(exc):
+            raise exc  # a bug: the 500 handler below answers it
+        with contextlib.suppress(Exception):
+            session.rollback()
+        with contextlib.suppress(Exception):
+            session.remove()
+        # The page must not touch the database again (base.html asks for current_user).
+        from passport.extensions import login_manager
+
+        g._login_user = login_manager.anonymous_user()
+        log.error("database unavailable: %s", type(exc).__name__)
+        message = _("The database cannot be reached at the moment. Nothing has been lost: wait "
+                    "a few seconds and try again.")
+        if wants_json():
+            response = jsonify(error=message, retry_after=RETRY_AFTER_SECONDS)
+        else:
+            response = render_template("error.html", code=503, message=message)
+        return response, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
     @app.errorhandler(InternalServerError)
     def _server(exc: InternalServerError):
-        session.rollback()
+        with contextlib.suppress(Exception):
+            session.rollback()
         log.error("server error: %s", type(getattr(exc, "original_exception", exc)).__name__)
         message = _("Something went wrong on our side. Nothing you saved before is lost.")
         return render_template("error.html", code=500, message=message), 500

@@ -81,6 +81,14 @@ MATRIX: dict[str, dict] = {
     "cases.dashboard": {"GET": STAFF},
     "auth.account": {"GET": STAFF, "POST": STAFF},
     "auth.logout": {"POST": STAFF, "last": 3},
+    # The second step of a login and the forced enrolment: without a login in progress they
+    # send the visitor back to the login page (or home), so nobody is let in by them.
+    "auth.second_step": {"GET": PUBLIC, "POST": PUBLIC},
+    "auth.setup": {"GET": PUBLIC, "POST": PUBLIC},
+    "auth.end_other_sessions": {"POST": STAFF},
+    "auth.two_factor": {"GET": STAFF, "POST": STAFF},
+    "auth.disable_two_factor": {"POST": STAFF},
+    "auth.recovery_codes": {"POST": STAFF},
     "training.me": {"GET": STAFF},
     "training.overview": {"GET": STAFF},  # evaluators are sent to their own record
     # --- administration -----------------------------------------------------------------------

@@ -189,9 +189,36 @@ def post_form(client: FlaskClient, path: str, data: dict, *, form_page: str | No
     return client.post(path, data={**data, "csrf_token": token})
 
 
+TOTP_KEY = re.compile(r'id="totp-key">([A-Z2-7 ]+)<')
+
+
+def totp_code(secret: str) -> str:
+    import pyotp
+
+    return pyotp.TOTP(secret.replace(" ", "")).now()
+
+
 def login(client: FlaskClient, email: str, password: str = PASSWORD):
+    """Log in as a person would, including the second step for users with a second factor
+    (the code is computed from their secret) and enrolment for coordinators and
+    administrators who have none yet (then the page with the recovery codes is returned)."""
     response = post_form(client, "/login", {"email": email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    location = response.headers["Location"]
+    if location.startswith("/login/code"):
+        from passport.auth import twofactor
+        from passport.auth.services import find_user
+
+        user = find_user(email)
+        response = post_form(client, "/login/code", {"code": totp_code(twofactor.secret_of(user))})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    elif location.startswith("/login/setup"):
+        page = client.get("/login/setup").get_data(as_text=True)
+        key = TOTP_KEY.search(page)
+        assert key, page[:500]
+        response = post_form(client, "/login/setup", {"code": totp_code(key.group(1))})
+        assert response.status_code == 200, response.get_data(as_text=True)[:500]
+        assert "Your recovery codes" in response.get_data(as_text=True)
     return response
 
 

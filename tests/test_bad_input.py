@@ -73,7 +73,7 @@ def test_login_with_empty_fields_shows_messages_next_to_them(client, world):
 def test_login_redirects_only_to_local_pages(client, world):
     token = csrf_token(client, "/login")
     response = client.post("/login?next=https://evil.example/",
-                           data={"email": "coord@test.org", "password": PASSWORD,
+                           data={"email": "ev1@test.org", "password": PASSWORD,
                                  "csrf_token": token})
     assert response.status_code == 302
     assert response.headers["Location"] == "/"

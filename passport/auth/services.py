@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Iterable
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -14,7 +15,7 @@ from zxcvbn import zxcvbn
 
 from passport import audit
 from passport.auth.models import Role, User, UserRole
-from passport.db import session
+from passport.db import session, utcnow
 from passport.errors import RuleViolation
 from passport.org.models import Centre, Scheme
 
@@ -23,6 +24,14 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a real password, only for timing")
 
 MIN_LENGTH = 10
+
+# Lockout: after LOCK_AFTER consecutive failures (wrong password or wrong second-factor code)
+# the account refuses every login for LOCK_MINUTES, twice as long after each further lock in a
+# row (at most a day). While locked, even the right password gets the ordinary "not right"
+# answer, after the same Argon2 work, so nobody learns whether an account exists or is locked.
+LOCK_AFTER = 5
+LOCK_MINUTES = 15
+LOCK_MAX_MINUTES = 24 * 60
 
 
 def hash_password(password: str) -> str:
@@ -91,8 +100,35 @@ def create_user(
     return user
 
 
+def is_locked(user: User) -> bool:
+    return user.locked_until is not None and user.locked_until > utcnow()
+
+
+def register_failure(user: User) -> None:
+    """Count a failed login step; lock the account after LOCK_AFTER in a row."""
+    if is_locked(user):
+        return
+    user.failed_logins += 1
+    if user.failed_logins >= LOCK_AFTER:
+        minutes = min(LOCK_MINUTES * 2**user.lockouts, LOCK_MAX_MINUTES)
+        user.locked_until = utcnow() + timedelta(minutes=minutes)
+        user.lockouts += 1
+        user.failed_logins = 0
+        audit.record(None, "user.login_locked", user, after={"minutes": minutes})
+    session.commit()
+
+
+def register_success(user: User) -> None:
+    if user.failed_logins or user.lockouts or user.locked_until:
+        user.failed_logins = 0
+        user.lockouts = 0
+        user.locked_until = None
+        session.commit()
+
+
 def authenticate(email: str, password: str) -> User | None:
-    """The user if email and password match an active account, else None (no hint which)."""
+    """The user if email and password match an active, unlocked account, else None (no hint
+    which). A wrong password counts towards the account's lockout."""
     user = find_user(email)
     if user is None:
         with contextlib.suppress(VerificationError):
@@ -101,13 +137,28 @@ def authenticate(email: str, password: str) -> User | None:
     try:
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
+        register_failure(user)
         return None
-    if not user.active:
+    if not user.active or is_locked(user):
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
         session.commit()
     return user
+
+
+def check_password(user: User, password: str) -> bool:
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def end_other_sessions(user: User) -> None:
+    """Every session of the user ends at its next request (the caller logs this one in again)."""
+    user.session_version += 1
+    audit.record(user, "user.sessions_ended", user)
+    session.commit()
 
 
 def change_password(user: User, current: str, new: str) -> None:

@@ -102,6 +102,15 @@
           return null;
         }
         return response.json().then(function (body) {
+          if (response.status === 503) {
+            // The database is away for a moment (passport/views_errors.py): the answers stay
+            // on this device and the save is tried again.
+            say(form.dataset.msgOffline);
+            if (!timer) {
+              timer = setTimeout(save, (Number(body.retry_after) || 5) * 1000);
+            }
+            return;
+          }
           if (body.saved) {
             version += 1;
             form.dataset.version = String(version);
