@@ -105,6 +105,7 @@ class Case(Base):
         Index("ix_cases_updated", "updated_at", "id"),
         Index("ix_cases_status_updated", "status", "updated_at", "id"),
         Index("ix_cases_scheme_updated", "scheme_id", "updated_at", "id"),
+        Index("ix_cases_scheme_status_updated", "scheme_id", "status", "updated_at", "id"),
         Index("ix_cases_qualification_country", "qualification_country", "updated_at", "id"),
     )
 

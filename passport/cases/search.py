@@ -25,7 +25,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import Select, and_, event, func, or_, select, text, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from passport.cases.models import Candidate, CandidateNameTerm, Case
 from passport.db import session
@@ -247,7 +247,8 @@ def page_of(query: Select, filters: Filters, cursor: Cursor | None) -> Page:
             tuple_(Case.updated_at, Case.id) < tuple_(cursor.updated_at, cursor.case_id)
         )
     rows = list(session.scalars(
-        query.order_by(Case.updated_at.desc(), Case.id.desc()).limit(PAGE_SIZE + 1)
+        query.options(lazyload(Case.assignments))  # the list does not show them
+        .order_by(Case.updated_at.desc(), Case.id.desc()).limit(PAGE_SIZE + 1)
     ).unique())
     next_cursor = None
     if len(rows) > PAGE_SIZE:

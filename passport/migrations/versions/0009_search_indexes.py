@@ -77,6 +77,8 @@ def upgrade() -> None:
     op.create_index("ix_cases_updated", "cases", ["updated_at", "id"])
     op.create_index("ix_cases_status_updated", "cases", ["status", "updated_at", "id"])
     op.create_index("ix_cases_scheme_updated", "cases", ["scheme_id", "updated_at", "id"])
+    op.create_index("ix_cases_scheme_status_updated", "cases",
+                    ["scheme_id", "status", "updated_at", "id"])
     op.create_index("ix_cases_qualification_country", "cases",
                     ["qualification_country", "updated_at", "id"])
     op.create_index("ix_case_assignments_user_case", "case_assignments", ["user_id", "case_id"])
@@ -87,7 +89,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_case_assignments_user_case", table_name="case_assignments")
     for name in ("ix_cases_qualification_country", "ix_cases_scheme_updated",
-                 "ix_cases_status_updated", "ix_cases_updated"):
+                 "ix_cases_scheme_status_updated", "ix_cases_status_updated",
+                 "ix_cases_updated"):
         op.drop_index(name, table_name="cases")
     op.drop_index("ix_candidates_search_key", table_name="candidates")
     op.drop_index("ix_candidates_nationality", table_name="candidates")
