@@ -249,7 +249,9 @@ def generate(n_cases: int, seed: int = 1, *, force: bool = False,
             session.add(SchemeCourse(scheme_id=scheme.id, course_id=course.id, required=True))
 
     password = hash_password(DATAGEN_PASSWORD)
-    n_evaluators = max(20, n_cases // 250)
+    # An evaluator handles a dozen cases a year: the network grows by adding evaluators, so
+    # each one's list of cases stays about the same length whatever the size.
+    n_evaluators = max(20, n_cases // 50)
     user_id = _next_id(User.__table__)
     record_id = _next_id(TrainingRecord.__table__)
     users, roles, coordinating, records = [], [], [], []

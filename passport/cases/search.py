@@ -213,11 +213,13 @@ def filtered(query: Select, filters: Filters) -> Select:
     if filters.status:
         query = query.where(Case.status == filters.status)
     if filters.country:
+        # EXISTS, not IN: a common nationality is a quarter of all candidates, and the list
+        # should stop after a page of matches, not collect them all first.
         query = query.where(or_(
             Case.qualification_country == filters.country,
-            Case.candidate_id.in_(
-                select(Candidate.id).where(Candidate.nationality == filters.country)
-            ),
+            select(Candidate.id).where(
+                Candidate.id == Case.candidate_id, Candidate.nationality == filters.country
+            ).exists(),
         ))
     if filters.text:
         condition = _text_condition(filters.text)
