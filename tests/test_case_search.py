@@ -188,7 +188,7 @@ def test_keyset_pages_follow_each_other_without_gaps_or_repeats(app, client, wor
 def test_generate_data_fills_an_empty_database_and_refuses_a_full_one(runner):
     from sqlalchemy import func, select
 
-    from passport.cases.models import Candidate, Case, CandidateNameTerm
+    from passport.cases.models import Candidate, CandidateNameTerm, Case
     from passport.passports.models import Passport
 
     result = runner.invoke(args=["generate-data", "--cases", "120", "--seed", "5"])
