@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Table, func, select, text
+from sqlalchemy.exc import DBAPIError
 
 from passport.cases.search import fold, terms
 from passport.cases.workflow import CaseStatus as S
@@ -171,18 +172,50 @@ def _weighted(rng: random.Random, pairs: list[tuple[Any, int]], n: int) -> list[
 
 
 def _insert(table: Table, rows: Iterable[dict[str, Any]]) -> int:
-    """executemany in batches; returns the number of rows."""
+    """Insert in batches: COPY on PostgreSQL (several times faster than executemany there),
+    executemany elsewhere. Returns the number of rows."""
+    write = _copy if session.get_bind().dialect.name == "postgresql" else _executemany
     count, batch = 0, []
     for row in rows:
         batch.append(row)
         if len(batch) >= BATCH:
-            session.execute(table.insert(), batch)
+            write(table, batch)
             count += len(batch)
             batch = []
     if batch:
-        session.execute(table.insert(), batch)
+        write(table, batch)
         count += len(batch)
     return count
+
+
+def _executemany(table: Table, batch: list[dict[str, Any]]) -> None:
+    session.execute(table.insert(), batch)
+
+
+def _copy(table: Table, batch: list[dict[str, Any]]) -> None:
+    from psycopg.types.json import Jsonb
+
+    given = list(batch[0])
+    # Columns the rows leave out but whose default lives in Python (Core would fill them in).
+    defaults = {c.name: c.default for c in table.columns
+                if c.name not in given and c.default is not None and c.server_default is None}
+    names = given + list(defaults)
+    json_columns = {c.name for c in table.columns if c.type._type_affinity.__name__ == "JSON"}
+
+    def value(name: str, row: dict[str, Any]) -> Any:
+        if name in defaults:
+            default = defaults[name]
+            return default.arg(None) if default.is_callable else default.arg
+        v = row[name]
+        if name in json_columns and v is not None:
+            return Jsonb(v)
+        return str(v) if isinstance(v, str) else v  # StrEnum members as plain text
+
+    cursor = session.connection().connection.dbapi_connection.cursor()
+    columns = ", ".join(f'"{n}"' for n in names)
+    with cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
+        for row in batch:
+            copy.write_row([value(n, row) for n in names])
 
 
 def _next_id(table: Table) -> int:
@@ -451,6 +484,14 @@ def generate(n_cases: int, seed: int = 1, *, force: bool = False,
             "updated_at": at})
     echo(f"built {n_cases} cases in memory ({(datetime.now(UTC) - started).seconds} s)")
 
+    if session.get_bind().dialect.name == "postgresql":
+        # The rows are consistent by construction: skip the per-row foreign key triggers
+        # for this transaction where the role may (a superuser); otherwise just go on.
+        try:
+            with session.begin_nested():
+                session.execute(text("SET LOCAL session_replication_role = replica"))
+        except DBAPIError:
+            pass
     tables = [
         ("candidates", Candidate.__table__), ("terms", CandidateNameTerm.__table__),
         ("cases", Case.__table__), ("assignments", Assignment.__table__),
