@@ -4,6 +4,7 @@ per-language completeness that the administrators' translation status page shows
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,9 +77,33 @@ def catalogue_status(locale: str) -> CatalogueStatus:
         else:
             fuzzy += int(bool(message and message.fuzzy))
             missing.append(_msgid(msgid))
-    headers = dict(catalogue.mime_headers)
-    draft = headers.get(REVIEW_HEADER, "draft").strip().lower() != "reviewed"
+    draft = not review_status(po_path).lower().startswith("reviewed")
     return CatalogueStatus(locale, len(wanted), translated, fuzzy, missing, draft)
+
+
+_REVIEW_LINE = re.compile(rf'^"{REVIEW_HEADER}: (?P<value>[^"\\]*)\\n"$', re.MULTILINE)
+
+
+def review_status(po_path: Path) -> str:
+    """The catalogue's review flag, read from the file itself: Babel's parser drops unknown
+    `X-` headers, and a catalogue without the flag counts as a draft."""
+    found = _REVIEW_LINE.search(po_path.read_text(encoding="utf-8"))
+    return found["value"].strip() if found else "draft"
+
+
+def _set_review_status(po_path: Path, value: str) -> None:
+    """Put the flag back after `pybabel update`, which rewrites the header without it."""
+    text = po_path.read_text(encoding="utf-8")
+    line = f'"{REVIEW_HEADER}: {value}\\n"'
+    if _REVIEW_LINE.search(text):
+        text = _REVIEW_LINE.sub(lambda _m: line, text, count=1)
+    else:
+        marker = '"Generated-By:'
+        at = text.find(marker)
+        if at < 0:
+            return
+        text = text[:at] + line + "\n" + text[at:]
+    po_path.write_text(text, encoding="utf-8")
 
 
 def _msgid(msgid: str | tuple[str, ...]) -> str:
@@ -107,8 +132,11 @@ def init_app(app: Flask) -> None:
     def update_command() -> None:
         """Bring every catalogue up to date with the source (new strings, changed ones)."""
         extract()
+        flags = {po: review_status(po) for po in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po")}
         _pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "--no-wrap",
                  "--ignore-obsolete")
+        for po, flag in flags.items():
+            _set_review_status(po, flag)
 
     @translate.command("compile")
     def compile_command() -> None:
