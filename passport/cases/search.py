@@ -214,13 +214,12 @@ def filtered(query: Select, filters: Filters) -> Select:
     if filters.status:
         query = query.where(Case.status == filters.status)
     if filters.country:
-        # EXISTS, not IN: a common nationality is a quarter of all candidates, and the list
-        # should stop after a page of matches, not collect them all first.
-        query = query.where(or_(
+        # A join, not a subquery: a common nationality is a quarter of all candidates, and
+        # the list should stop after a page of matches (walking the cases in their order and
+        # looking each candidate up), not collect every candidate of that country first.
+        query = query.join(Candidate, Candidate.id == Case.candidate_id).where(or_(
             Case.qualification_country == filters.country,
-            select(Candidate.id).where(
-                Candidate.id == Case.candidate_id, Candidate.nationality == filters.country
-            ).exists(),
+            Candidate.nationality == filters.country,
         ))
     if filters.text:
         condition = _text_condition(filters.text)
