@@ -11,7 +11,7 @@ import pytest
 
 from passport.cases.search import PAGE_SIZE, fold, passport_numbers
 from passport.db import session
-from tests.conftest import csrf_token, login
+from tests.conftest import csrf_token, login, post_form
 from tests.query_count import queries_of
 
 CASE_LINK = re.compile(r'href="/cases/(\d+)"')
@@ -97,6 +97,17 @@ def test_search_by_name_in_any_script(client, world, people, typed, expected):
     assert set(found_ids(response)) == {people[k] for k in expected}
     # the text searched for (personal data) is not in the address
     assert typed.lower() not in location.lower() and "q=" not in location
+
+
+def test_the_search_is_forgotten_at_log_out(client, world, people):
+    login(client, "coord@test.org")
+    _location, response = search(client, "amina")
+    assert found_ids(response) == [people["amina"]]
+    post_form(client, "/logout", {}, form_page="/")
+    login(client, "coord@test.org")
+    page = client.get("/?search=1")
+    assert "amina" not in page.get_data(as_text=True).lower().split("<tbody>")[0]
+    assert len(found_ids(page)) == 5
 
 
 def test_search_shows_only_the_cases_the_person_may_see(app, client, world, people):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask import session as cookie_session
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, user_logged_in, user_logged_out
 
 from passport import audit
 from passport.access import Need, load_case, may, requires, visible_cases
@@ -31,6 +31,13 @@ bp = Blueprint("cases", __name__)
 # The text searched for (a name, a passport number) is personal data: it travels in a POST and
 # is kept in the signed session cookie, never in a URL (nor so in a log line or the history).
 SEARCH_KEY = "case_search"
+
+
+@user_logged_in.connect
+@user_logged_out.connect
+def _forget_search(_app: object, **_extra: object) -> None:
+    """The next person at this browser does not inherit the last search."""
+    cookie_session.pop(SEARCH_KEY, None)
 
 
 def _list_params(status: str, country: str, searching: bool, after: str | None = None) -> dict:
