@@ -107,6 +107,10 @@ class Case(Base):
         Index("ix_cases_scheme_updated", "scheme_id", "updated_at", "id"),
         Index("ix_cases_scheme_status_updated", "scheme_id", "status", "updated_at", "id"),
         Index("ix_cases_qualification_country", "qualification_country", "updated_at", "id"),
+        # Name search: from the matching candidates to their cases' order, without reading
+        # the cases themselves (covering).
+        Index("ix_cases_candidate_scheme_updated", "candidate_id", "scheme_id", "updated_at",
+              "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

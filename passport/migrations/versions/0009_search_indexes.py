@@ -81,6 +81,8 @@ def upgrade() -> None:
                     ["scheme_id", "status", "updated_at", "id"])
     op.create_index("ix_cases_qualification_country", "cases",
                     ["qualification_country", "updated_at", "id"])
+    op.create_index("ix_cases_candidate_scheme_updated", "cases",
+                    ["candidate_id", "scheme_id", "updated_at", "id"])
     op.create_index("ix_case_assignments_user_case", "case_assignments", ["user_id", "case_id"])
     if bind.dialect.name == "postgresql":
         op.execute("ANALYZE")
@@ -88,7 +90,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_case_assignments_user_case", table_name="case_assignments")
-    for name in ("ix_cases_qualification_country", "ix_cases_scheme_updated",
+    for name in ("ix_cases_candidate_scheme_updated", "ix_cases_qualification_country",
+                 "ix_cases_scheme_updated",
                  "ix_cases_scheme_status_updated", "ix_cases_status_updated",
                  "ix_cases_updated"):
         op.drop_index(name, table_name="cases")
