@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 from flask import Flask, g, has_request_context, request
 from flask_babel import get_locale
@@ -10,11 +11,26 @@ from flask_login import current_user
 
 from passport.extensions import babel
 
+FONTS_DIR = Path(__file__).parent / "passports" / "fonts"
+INTERFACE_FONTS = {
+    "NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf",
+    "NotoSansEthiopic-Regular.ttf", "NotoSansEthiopic-Bold.ttf",
+}
+
 # Staff pages; candidate pages add fa, uk and ti.
 STAFF_LOCALES = ["en", "fr", "nb", "nn", "ar"]
 CANDIDATE_LOCALES = [*STAFF_LOCALES, "fa", "uk", "ti"]
 RTL_LOCALES = {"ar", "fa"}
 LOCALE_COOKIE = "lang"
+# Pages a candidate (or anyone they show their passport to) reads: the longer list.
+CANDIDATE_BLUEPRINTS = {"candidate", "passports"}
+
+
+def offered_locales() -> list[str]:
+    """The languages this page is offered in: staff pages have fewer than candidate pages."""
+    if has_request_context() and request.blueprint in CANDIDATE_BLUEPRINTS:
+        return CANDIDATE_LOCALES
+    return STAFF_LOCALES
 
 
 def select_locale() -> str | None:
@@ -23,12 +39,13 @@ def select_locale() -> str | None:
         return override
     if not has_request_context():  # command line, or a service called outside a request
         return "en"
-    if current_user.is_authenticated and getattr(current_user, "locale", None):
+    offered = offered_locales()
+    if current_user.is_authenticated and getattr(current_user, "locale", None) in offered:
         return current_user.locale
     cookie = request.cookies.get(LOCALE_COOKIE)
-    if cookie in CANDIDATE_LOCALES:
+    if cookie in offered:
         return cookie
-    return request.accept_languages.best_match(CANDIDATE_LOCALES) or "en"
+    return request.accept_languages.best_match(offered) or "en"
 
 
 def select_timezone() -> str:
@@ -59,8 +76,24 @@ def init_app(app: Flask) -> None:
         return {
             "current_locale": str(get_locale()),
             "text_direction": text_direction(),
-            "interface_locales": STAFF_LOCALES,
+            "interface_locales": offered_locales(),
         }
+
+    @app.get("/fonts/<name>")
+    def interface_font(name: str):
+        """The Noto fonts the passport PDF embeds, served to browsers too: Arabic and Ethiopic
+        (Tigrinya) text shows on a device without such fonts, with nothing fetched elsewhere."""
+        from flask import abort, send_from_directory
+
+        if name not in INTERFACE_FONTS:
+            abort(404)
+        return send_from_directory(FONTS_DIR, name, mimetype="font/ttf", max_age=7 * 24 * 3600)
+
+    @app.before_request
+    def _form_messages_in_our_language() -> None:
+        # Flask-WTF looks for the translations of WTForms' own messages ("This field is
+        # required.") on the request before loading WTForms' catalogue: give it ours.
+        request.wtforms_translations = FORM_MESSAGES
 
 
 # Codes Babel lists as territories that are not countries a person can come from.
@@ -138,3 +171,44 @@ def _timezone_choices(locale: str) -> tuple[tuple[str, str], ...]:
     pairs = [(z, f"{get_timezone_location(z, locale=locale)} · {z}") for z in zones]
     pairs.append(("UTC", "UTC"))
     return tuple(sorted(pairs, key=lambda p: p[1].casefold()))
+
+
+class FormMessages:
+    """WTForms' built-in messages in the active language: our catalogue first (translators can
+    cover languages WTForms has no catalogue for: passport/form_messages.py lists the messages
+    for extraction), then WTForms' own catalogue (Nynorsk falls back to Bokmål)."""
+
+    _FALLBACK = {"nn": ["nb"]}
+
+    def _wtforms(self):
+        from wtforms.i18n import messages_path
+
+        locale = str(get_locale())
+        return _wtforms_catalogue(messages_path(), (locale, *self._FALLBACK.get(locale, [])))
+
+    def ugettext(self, string: str) -> str:
+        from flask_babel import get_translations
+
+        ours = get_translations().ugettext(string)
+        return ours if ours != string else self._wtforms().ugettext(string)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        from flask_babel import get_translations
+
+        ours = get_translations().ungettext(singular, plural, n)
+        if ours not in (singular, plural) or str(get_locale()) == "en":
+            return ours
+        return self._wtforms().ungettext(singular, plural, n)
+
+    gettext = ugettext
+    ngettext = ungettext
+
+
+@functools.lru_cache(maxsize=16)
+def _wtforms_catalogue(path: str, locales: tuple[str, ...]):
+    from babel import support
+
+    return support.Translations.load(path, list(locales), domain="wtforms")
+
+
+FORM_MESSAGES = FormMessages()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
 from passport.cases.workflow import STATUS_LABELS, CaseStatus
@@ -26,6 +26,40 @@ def _date(value: date | str | None, fmt: str = "long") -> str:
     return format_date(value, fmt)
 
 
+def _partial_date(value: str | None) -> str:
+    """A date of birth that may be only a year ("1994") or a year and month ("1991-03"),
+    written the reader's way: "mars 1991", "١٤ مايو ١٩٩٣"."""
+    from babel.dates import format_skeleton
+
+    if not value:
+        return ""
+    parts = value.split("-")
+    try:
+        if len(parts) == 1:
+            return format_skeleton("y", date(int(parts[0]), 1, 1), locale=get_locale())
+        if len(parts) == 2:
+            return format_skeleton("yMMMM", date(int(parts[0]), int(parts[1]), 1),
+                                   locale=get_locale())
+        return format_date(date.fromisoformat(value), "long")
+    except ValueError:
+        return value
+
+
+def _filesize(size: int | None) -> str:
+    """A file's size in kilobytes or megabytes, in the reader's language ("1,2 Mo")."""
+    from babel.units import format_unit
+
+    size = size or 0
+    if size >= 1024 * 1024:
+        return format_unit(round(size / 1024 / 1024, 1), "digital-megabyte", "short",
+                           locale=get_locale())
+    return format_unit((size + 1023) // 1024, "digital-kilobyte", "short", locale=get_locale())
+
+
+def _number(value: float | int | None) -> str:
+    return "" if value is None else format_decimal(value)
+
+
 def _status(value: str) -> str:
     return str(STATUS_LABELS.get(CaseStatus(value), value))
 
@@ -38,5 +72,8 @@ def init_app(app: Flask) -> None:
         datetime=_datetime,
         date=_date,
         status=_status,
+        filesize=_filesize,
+        number=_number,
+        partial_date=_partial_date,
     )
     app.jinja_env.globals.update(current_user=current_user)

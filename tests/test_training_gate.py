@@ -161,4 +161,5 @@ def test_the_page_shows_why_an_assignment_is_refused(world, client):
                          form_page=f"/cases/{case.id}/evaluators")
     assert response.status_code == 302
     assert _assigned(case) == [("Nora Newcomer", "observer")]
-    assert "Observers: Nora Newcomer" in client.get(f"/cases/{case.id}").get_data(as_text=True)
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Observers: <bdi>Nora Newcomer</bdi>" in page

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from passport.auth import services
 from passport.auth.forms import LoginForm, PasswordForm
 from passport.errors import ServiceError
-from passport.i18n import CANDIDATE_LOCALES, LOCALE_COOKIE
+from passport.i18n import CANDIDATE_LOCALES, LOCALE_COOKIE, STAFF_LOCALES
 
 bp = Blueprint("auth", __name__)
 
@@ -75,7 +75,7 @@ def set_language():
     target = _safe_next(request.form.get("next"))
     if locale not in CANDIDATE_LOCALES:
         return redirect(target)
-    if current_user.is_authenticated:
+    if current_user.is_authenticated and locale in STAFF_LOCALES:
         services.set_locale(current_user, locale)
     response = redirect(target)
     response.set_cookie(

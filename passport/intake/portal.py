@@ -244,6 +244,11 @@ def verify():
         return redirect(url_for("candidate.link_not_valid"))
     if ok:
         browser[VERIFIED_KEY] = int(time.time())
+        # A language chosen on this device before the check becomes the one of their record
+        # (later messages are written in it).
+        chosen = request.cookies.get(LOCALE_COOKIE)
+        if chosen in CANDIDATE_LOCALES:
+            services.set_language(case, chosen)
         return redirect(url_for("candidate.home"), code=303)
     if link.locked(utcnow()):
         return _render_verify(link, case, 429)
