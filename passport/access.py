@@ -80,6 +80,17 @@ def refusal_reason(user: User, need: Need, case: Case) -> Any:
     return _l("You do not have permission to do this.")
 
 
+def may_decide_appeal(user: User, case: Case, decided_by_id: int) -> bool:
+    """An appeal is decided by a coordinator of the scheme who neither made the decision under
+    appeal nor is on the case (passport/review/appeals.py)."""
+    return (
+        user.is_authenticated
+        and _coordinates(user, case)
+        and user.id != decided_by_id
+        and not case.is_assigned(user)
+    )
+
+
 def visible_cases(user: User) -> Select[tuple[Case]]:
     """The cases a user may see, as a query to filter and paginate further.
 

@@ -52,6 +52,8 @@ KNOWN_SETTINGS = {
         Setting("VERIFY_RATE_LIMIT", "requests per client to the public verification pages, "
                 "e.g. '30 per minute;300 per hour'"),
         Setting("CANDIDATE_LINK_DAYS", "days a candidate's personal link stays valid (1-365)"),
+        Setting("APPEAL_DAYS", "days a candidate may ask for a review of the outcome (1-365, "
+                "default 21)"),
         Setting("SMTP_HOST", "mail server; unset: messages are only kept in the outbox page"),
         Setting("SMTP_PORT", "mail server port (default 587 with STARTTLS; 465 for TLS)"),
         Setting("SMTP_USER", "user name for the mail server, if it needs one"),
@@ -189,6 +191,7 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,
         "TRAINING_EVIDENCE_MAX_BYTES": evidence_kb * 1024,
+        "APPEAL_DAYS": _int("APPEAL_DAYS", given.get("APPEAL_DAYS", "21"), 1, 365),
         "CANDIDATE_LINK_DAYS": _int(
             "CANDIDATE_LINK_DAYS", given.get("CANDIDATE_LINK_DAYS", "30"), 1, 365
         ),

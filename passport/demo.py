@@ -190,6 +190,7 @@ def _assessment(title: str, field: str) -> AssessmentData:
 def load() -> list[tuple[str, str, str]]:
     logins = [(email, PASSWORD, what) for email, _n, _r, _c, _s, what in STAFF]
     if session.scalar(select(Scheme).where(Scheme.code == "EQPR")) is not None:
+        _review(None)
         return logins
 
     schemes = {
@@ -250,4 +251,16 @@ def load() -> list[tuple[str, str, str]]:
         review.approve(coordinator, case, "Consistent and well documented.")
     training_demo.load_interview_history(users, schemes, cases_by_step)
     _intake(coordinator, schemes["EQPR"])
+    _review(users)
     return logins
+
+
+def _review(users: dict[str, User] | None) -> None:
+    """Cases in review, closed with an appeal; passports valid, superseded, revoked, expired."""
+    from passport.review import demo as review_demo
+
+    if users is None:
+        users = {u.email: u for u in session.scalars(select(User))}
+        if any(email not in users for email, *_rest in STAFF):
+            return
+    review_demo.load(users)

@@ -13,7 +13,7 @@ from passport.interviews.models import (
 from passport.mail.models import OutboxAttachment, OutboxMessage
 from passport.org.models import Centre, Scheme, scheme_coordinators
 from passport.passports.models import Passport, PassportCounter, PassportFile, SigningKey
-from passport.review.models import ReviewDecision
+from passport.review.models import Appeal, ReviewDecision
 from passport.training.models import (
     Course,
     EvaluatorCountry,
@@ -24,6 +24,7 @@ from passport.training.models import (
 )
 
 __all__ = [
+    "Appeal",
     "Assessment",
     "Assignment",
     "AuditEntry",

@@ -119,7 +119,7 @@ def test_demo_data_is_idempotent_and_prints_the_logins(runner):
         assert "demo-passport-2026" in result.output
 
 
-def test_demo_data_has_cases_at_several_steps_and_one_issued_passport(runner):
+def test_demo_data_has_cases_at_several_steps_and_passports_in_every_state(runner):
     assert runner.invoke(args=["demo-data"]).exit_code == 0
     assert count(Scheme) == 2
     centres = session.scalars(select(Centre.country)).all()
@@ -127,7 +127,10 @@ def test_demo_data_has_cases_at_several_steps_and_one_issued_passport(runner):
     statuses = set(session.scalars(select(Case.status)))
     assert {"draft", "eligible", "evaluators_assigned", "assessment_submitted", "returned",
             "passport_issued"} <= statuses
-    passport = session.scalars(select(Passport)).one()
-    assert is_valid_number(passport.number)
+    passports = session.scalars(select(Passport)).all()
+    assert all(is_valid_number(p.number) for p in passports)
+    # Review demo (passport/review/demo.py): every state of a passport's life.
+    assert {p.status for p in passports} == {"valid", "superseded", "revoked", "expired"}
+    assert "closed" in statuses
     coordinator = find_user("coordinator@example.org")
     assert coordinator.has_role(Role.COORDINATOR)

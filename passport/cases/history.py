@@ -20,7 +20,7 @@ class HistoryLine:
 
 
 # Recorded for the passport's own trail; the case's "issue_passport" step already tells it.
-HIDDEN = {"passport.issued"}
+HIDDEN = {"passport.issued", "passport.superseded", "passport.revoked"}
 
 
 def _date(iso: str) -> str:
@@ -81,6 +81,43 @@ def _intake_texts(who: str, after: dict) -> dict:
     }
 
 
+def _review_texts(who: str, after: dict) -> dict:
+    """Decisions after review, the passport's life and appeals (passport/review)."""
+    from passport.review.services import CLOSE_REASON_LABELS
+
+    return {
+        "case.close_no_passport": lambda: _(
+            "%(who)s closed the case without a passport: %(label)s",
+            who=who, label=CLOSE_REASON_LABELS.get(after.get("reason_code"), ""),
+        ) if after.get("reason_code") else _(
+            "%(who)s closed the case without a passport.", who=who
+        ),
+        "case.reissue_passport": lambda: _(
+            "%(who)s reissued the passport: a new one supersedes %(number)s.",
+            who=who, number=after.get("supersedes", ""),
+        ),
+        "case.revoke_passport": lambda: _(
+            "%(who)s revoked passport %(number)s.", who=who, number=after.get("number", "")
+        ),
+        "case.reopen_on_appeal": lambda: _(
+            "%(who)s granted the candidate's appeal: the case goes back to the evaluators.",
+            who=who,
+        ),
+        "appeal.submitted": lambda: _(
+            "The candidate asked for a review of the decision (appeal), assigned to %(name)s.",
+            name=after.get("assigned_to") or _("any other coordinator"),
+        ),
+        "appeal.upheld": lambda: _(
+            "%(who)s decided the appeal: the decision stands.", who=who
+        ),
+        "appeal.granted": lambda: _("%(who)s decided the appeal: granted.", who=who),
+        "passport.expired": lambda: _(
+            "Passport %(number)s expired at the end of its validity.",
+            number=after.get("number", ""),
+        ),
+    }
+
+
 def describe(entry: AuditEntry) -> HistoryLine:
     who = entry.actor.name if entry.actor else _("The system")
     after = entry.after or {}
@@ -103,15 +140,23 @@ def describe(entry: AuditEntry) -> HistoryLine:
         ),
         "case.return_assessment": lambda: _(
             "%(who)s returned the assessment to the evaluators.", who=who
+        ) if after.get("round", 1) == 1 else _(
+            "%(who)s returned the assessment to the evaluators (round %(round)s).",
+            who=who, round=after.get("round"),
         ),
-        "case.approve": lambda: _("%(who)s approved the assessment.", who=who),
+        "case.approve": lambda: (
+            _("%(who)s approved the assessment, deciding the evaluators' disagreement.",
+              who=who)
+            if after.get("disagreement")
+            else _("%(who)s approved the assessment.", who=who)
+            if after.get("round", 1) == 1
+            else _("%(who)s approved the assessment (round %(round)s).",
+                   who=who, round=after.get("round"))
+        ),
         "case.issue_passport": lambda: _(
             "Passport %(number)s was issued, valid until %(date)s.",
             number=after.get("number", ""),
             date=_date(after.get("valid_until", "")),
-        ),
-        "case.close_no_passport": lambda: _(
-            "%(who)s closed the case without a passport.", who=who
         ),
         "case.observer_added": lambda: _(
             "%(who)s added %(name)s as an observer.", who=who, name=_user_name(after)
@@ -120,6 +165,7 @@ def describe(entry: AuditEntry) -> HistoryLine:
             "%(who)s removed the observer %(name)s.",
             who=who, name=_user_name(entry.before or {}),
         ),
+        **_review_texts(who, after),
         **_intake_texts(who, after),
     }
     make = texts.get(entry.action)

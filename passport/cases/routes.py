@@ -13,7 +13,7 @@ from passport.auth.models import Role, User
 from passport.cases import search, services, workflow
 from passport.cases.forms import AssignmentForm, CaseForm, ScreeningForm
 from passport.cases.history import history as readable_history
-from passport.db import session
+from passport.db import session, utcnow
 from passport.errors import ServiceError
 from passport.i18n import country_choices
 from passport.intake.forms import PROTECTION_LABELS
@@ -21,6 +21,7 @@ from passport.intake.services import summary as intake_summary
 from passport.interviews.services import current_assessment
 from passport.org.models import Scheme
 from passport.passports.services import passports_of_case
+from passport.review.appeals import appeals_of_case
 from passport.review.services import decisions_of_case
 from passport.training import certification
 from passport.training.forms import ObserverForm
@@ -141,6 +142,8 @@ def detail(case_id: int):
         assessment=current_assessment(case),
         decisions=decisions_of_case(case),
         passports=passports_of_case(case),
+        appeals=appeals_of_case(case),
+        today=utcnow().date(),
         intake=intake_summary(case),
         protection_labels=PROTECTION_LABELS,
         can_read_application=may(current_user, Need.APPLICATION, case),

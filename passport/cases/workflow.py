@@ -89,6 +89,12 @@ ACTIONS: dict[str, Action] = {
     "approve": _a({S.ASSESSMENT_SUBMITTED}, S.APPROVED),
     "issue_passport": _a({S.APPROVED}, S.PASSPORT_ISSUED),
     "close_no_passport": _a({S.ASSESSMENT_SUBMITTED, S.RETURNED}, S.CLOSED, needs_reason=True),
+    # The passport's life (passport/passports/lifecycle.py): a correction issues a new passport
+    # that supersedes the old one; revoking ends the case.
+    "reissue_passport": _a({S.PASSPORT_ISSUED}, S.PASSPORT_ISSUED, needs_reason=True),
+    "revoke_passport": _a({S.PASSPORT_ISSUED}, S.CLOSED, needs_reason=True),
+    # An appeal that is granted sends the case back to the evaluators for a new assessment.
+    "reopen_on_appeal": _a({S.PASSPORT_ISSUED, S.CLOSED}, S.RETURNED, needs_reason=True),
 }
 
 

@@ -35,6 +35,16 @@ def init_app(app: Flask) -> None:
             state = f"retired {key.retired_at:%Y-%m-%d}" if key.retired_at else "active"
             click.echo(f"{key.key_id}  created {key.created_at:%Y-%m-%d}  {state}")
 
+    @app.cli.command("expire-passports")
+    def expire_passports() -> None:
+        """Mark valid passports past their end of validity as expired (run daily; running it
+        again changes nothing). The verification page counts the date in any case."""
+        from passport.passports.lifecycle import expire_due
+
+        numbers = expire_due()
+        click.echo(f"{len(numbers)} passport(s) expired" + (": " + ", ".join(numbers)
+                                                           if numbers else "."))
+
     @app.cli.command("render-passport")
     @click.argument("number")
     @click.option("--lang", type=click.Choice(PDF_LANGUAGES), default=None,

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from passport.audit import JSONType
@@ -21,10 +21,12 @@ class PassportStatus(StrEnum):
     VALID = "valid"
     SUPERSEDED = "superseded"
     REVOKED = "revoked"
+    EXPIRED = "expired"  # set by `flask expire-passports`; the date alone already counts
 
 
 class Passport(Base):
     __tablename__ = "passports"
+    __table_args__ = (Index("ix_passports_status_valid_until", "status", "valid_until"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(30), unique=True)
@@ -42,6 +44,9 @@ class Passport(Base):
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("passports.id"))
     revoked_reason: Mapped[str] = mapped_column(Text, default="")
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Why it was reissued (a correction, a new assessment); empty for a first passport.
+    reissue_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The language printed beside English, chosen at issue (see services.second_language).
     second_language: Mapped[str] = mapped_column(String(10), default="en")
@@ -50,7 +55,7 @@ class Passport(Base):
     signature: Mapped[str] = mapped_column(String(200), default="")
 
     scheme: Mapped[Scheme] = relationship(lazy="joined")
-    approved_by: Mapped[User] = relationship(lazy="joined")
+    approved_by: Mapped[User] = relationship(foreign_keys=[approved_by_id], lazy="joined")
 
     def effective_status(self, today: date) -> str:
         if self.status == PassportStatus.VALID and today > self.valid_until:

@@ -1,0 +1,177 @@
+"""The coordinators' review queue: submitted assessments of their schemes, oldest first.
+
+A page costs a fixed number of queries whatever its length: one count, one page of rows (case,
+candidate and scheme joined, the waiting time from the current assessment), one for the
+evaluators of the page (selectin) and one for the conclusions of the page (disagreements).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from passport.auth.models import User
+from passport.cases.models import Assignment, AssignmentRole, Case
+from passport.cases.workflow import CaseStatus
+from passport.db import session, utcnow
+from passport.interviews.conclusions import COMPARED
+from passport.interviews.models import Assessment, EvaluatorConclusion
+from passport.org.models import scheme_coordinators
+
+PAGE_SIZE = 50
+WAITING_CHOICES = (3, 7, 14, 30)  # "waiting at least N days"
+
+
+@dataclass
+class Filters:
+    scheme: int | None = None
+    centre: int | None = None
+    country: str | None = None
+    evaluator: int | None = None
+    waiting_days: int | None = None
+
+    def as_args(self) -> dict[str, object]:
+        return {k: v for k, v in {
+            "scheme": self.scheme, "centre": self.centre, "country": self.country,
+            "evaluator": self.evaluator, "waiting": self.waiting_days,
+        }.items() if v}
+
+
+@dataclass
+class QueueRow:
+    case: Case
+    submitted_at: datetime
+    round: int
+    disagreement: list[str] = field(default_factory=list)
+
+    def waiting(self, now: datetime) -> timedelta:
+        return now - self.submitted_at
+
+
+@dataclass
+class QueuePage:
+    rows: list[QueueRow]
+    total: int
+    by_scheme: dict[int, int]
+    page: int
+    pages: int
+
+
+def _latest_assessment():
+    """Per case, the newest round's submission time (the round the coordinator reviews)."""
+    newest = (
+        select(Assessment.case_id, func.max(Assessment.round).label("round"))
+        .group_by(Assessment.case_id)
+        .subquery()
+    )
+    return (
+        select(Assessment.case_id, Assessment.id.label("assessment_id"),
+               Assessment.round, Assessment.submitted_at)
+        .join(newest, (newest.c.case_id == Assessment.case_id)
+              & (newest.c.round == Assessment.round))
+        .subquery()
+    )
+
+
+def _base(user: User, filters: Filters, now: datetime):
+    latest = _latest_assessment()
+    query = (
+        select(Case, latest.c.submitted_at, latest.c.round, latest.c.assessment_id)
+        .join(latest, latest.c.case_id == Case.id)
+        .where(
+            Case.status == CaseStatus.ASSESSMENT_SUBMITTED,
+            Case.scheme_id.in_(
+                select(scheme_coordinators.c.scheme_id)
+                .where(scheme_coordinators.c.user_id == user.id)
+            ),
+        )
+    )
+    if filters.scheme:
+        query = query.where(Case.scheme_id == filters.scheme)
+    if filters.country:
+        query = query.where(Case.qualification_country == filters.country)
+    if filters.evaluator:
+        query = query.where(Case.id.in_(
+            select(Assignment.case_id).where(Assignment.user_id == filters.evaluator,
+                                             Assignment.role == AssignmentRole.EVALUATOR)))
+    if filters.centre:
+        query = query.where(Case.id.in_(
+            select(Assignment.case_id).join(User, User.id == Assignment.user_id)
+            .where(User.centre_id == filters.centre,
+                   Assignment.role == AssignmentRole.EVALUATOR)))
+    if filters.waiting_days:
+        query = query.where(latest.c.submitted_at <= now - timedelta(days=filters.waiting_days))
+    return query, latest
+
+
+def _disagreements(assessment_ids: list[int]) -> dict[int, list[str]]:
+    if not assessment_ids:
+        return {}
+    by_assessment: dict[int, list[EvaluatorConclusion]] = {}
+    for c in session.scalars(
+        select(EvaluatorConclusion)
+        .where(EvaluatorConclusion.assessment_id.in_(assessment_ids),
+               EvaluatorConclusion.submitted_at.is_not(None))
+        .order_by(EvaluatorConclusion.id)
+    ).unique():
+        by_assessment.setdefault(c.assessment_id, []).append(c)
+    result = {}
+    for assessment_id, rows in by_assessment.items():
+        if len(rows) >= 2:
+            result[assessment_id] = [
+                n for n in COMPARED if getattr(rows[0], n) != getattr(rows[1], n)
+            ]
+    return result
+
+
+def review_queue(user: User, filters: Filters, page: int = 1,
+                 now: datetime | None = None) -> QueuePage:
+    now = now or utcnow()
+    query, latest = _base(user, filters, now)
+    sub = query.subquery()
+    counts = dict(session.execute(
+        select(sub.c.scheme_id, func.count()).group_by(sub.c.scheme_id)
+    ).all())
+    total = sum(counts.values())
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    result = session.execute(
+        query.order_by(latest.c.submitted_at, Case.id)
+        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    ).unique().all()
+    differing = _disagreements([r.assessment_id for r in result])
+    rows = [
+        QueueRow(case=r[0], submitted_at=r.submitted_at or now, round=r.round,
+                 disagreement=differing.get(r.assessment_id, []))
+        for r in result
+    ]
+    return QueuePage(rows=rows, total=total, by_scheme=counts, page=page, pages=pages)
+
+
+def filter_choices(user: User) -> dict[str, list[tuple[object, str]]]:
+    """Choices of the filter form: the coordinator's schemes, centres and evaluators that occur
+    on their cases, countries of qualification in their queue."""
+    from passport.org.models import Centre
+
+    scheme_ids = [s.id for s in user.coordinated_schemes]
+    evaluators = session.execute(
+        select(User.id, User.name).where(User.id.in_(
+            select(Assignment.user_id).join(Case, Case.id == Assignment.case_id)
+            .where(Case.scheme_id.in_(scheme_ids), Assignment.role == AssignmentRole.EVALUATOR)
+        )).order_by(User.name)
+    ).all()
+    centres = session.execute(select(Centre.id, Centre.name).order_by(Centre.name)).all()
+    countries = session.scalars(
+        select(Case.qualification_country).distinct()
+        .where(Case.scheme_id.in_(scheme_ids),
+               Case.status == CaseStatus.ASSESSMENT_SUBMITTED)
+        .order_by(Case.qualification_country)
+    ).all()
+    return {
+        "schemes": [(s.id, s.code) for s in user.coordinated_schemes],
+        "centres": [(c.id, c.name) for c in centres],
+        "evaluators": [(e.id, e.name) for e in evaluators],
+        "countries": [(c, c) for c in countries],
+    }
