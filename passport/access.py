@@ -96,20 +96,20 @@ def may_decide_appeal(user: User, case: Case, decided_by_id: int) -> bool:
 
 
 def visible_cases(user: User) -> Select[tuple[Case]]:
-    """The cases a user may see, as a query to filter and paginate further."""
+    """The cases a user may see, as a query to filter and paginate further.
+
+    Kept simple for the planner, so that the case list walks an index in its order: the
+    schemes' ids are literal (loaded with the user), and the "assigned to me" branch joins a
+    coordinator's condition only if they are on any case at all."""
     conditions = []
     if user.has_role(Role.COORDINATOR):
-        conditions.append(
-            Case.scheme_id.in_(
-                select(scheme_coordinators.c.scheme_id).where(
-                    scheme_coordinators.c.user_id == user.id
-                )
-            )
-        )
-    conditions.append(
-        Case.id.in_(select(Assignment.case_id).where(Assignment.user_id == user.id))
-    )
-    return select(Case).where(or_(*conditions) if conditions else false())
+        scheme_ids = sorted(s.id for s in user.coordinated_schemes)
+        if scheme_ids:
+            conditions.append(Case.scheme_id.in_(scheme_ids))
+    assigned = select(Assignment.case_id).where(Assignment.user_id == user.id)
+    if not conditions or session.scalar(assigned.limit(1)) is not None:
+        conditions.append(Case.id.in_(assigned))
+    return select(Case).where(or_(*conditions) if len(conditions) > 1 else conditions[0])
 
 
 # Training records and certification (passport/training): administrators and coordinators

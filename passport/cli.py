@@ -142,6 +142,25 @@ def init_app(app: Flask) -> None:
             )
         click.echo(code)
 
+    @app.cli.command("generate-data")
+    @click.option("--cases", "n_cases", type=click.IntRange(1, 10_000_000), required=True,
+                  help="How many cases to generate.")
+    @click.option("--seed", type=int, default=1, show_default=True,
+                  help="Same seed, same data.")
+    @click.option("--force", is_flag=True, help="Add to a database that already holds cases.")
+    def generate_data_command(n_cases: int, seed: int, force: bool) -> None:
+        """(Benchmarks, trials) fill the database with synthetic cases, fast."""
+        from passport import datagen
+
+        init_db()
+        try:
+            counts = datagen.generate(n_cases, seed, force=force, echo=click.echo)
+        except datagen.NotEmpty as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"Generated {counts['cases']} cases, {counts['passports']} passports, "
+                   f"{counts['audit']} audit entries in {counts['seconds']} s. "
+                   f"Every account's password: {datagen.DATAGEN_PASSWORD}")
+
     @app.cli.command("db-revision")
     @click.argument("message")
     def db_revision_command(message: str) -> None:

@@ -78,7 +78,7 @@ MATRIX: dict[str, dict] = {
     "passports.verify_upload": {"GET": PUBLIC, "POST": PUBLIC},
     "passports.public_keys": {"GET": PUBLIC},
     # --- staff, any role ----------------------------------------------------------------------
-    "cases.dashboard": {"GET": STAFF},
+    "cases.dashboard": {"GET": STAFF, "POST": STAFF},  # POST: a search (kept out of the URL)
     "auth.account": {"GET": STAFF, "POST": STAFF},
     "auth.logout": {"POST": STAFF, "last": 3},
     # The second step of a login and the forced enrolment: without a login in progress they

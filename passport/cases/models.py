@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy.orm import Mapped, WriteOnlyMapped, deferred, mapped_column, relationship
 
 from passport.cases.workflow import CaseStatus
 from passport.db import Base, UTCDateTime, utcnow
@@ -27,6 +27,14 @@ class ProtectionStatus(StrEnum):
 
 class Candidate(Base):
     __tablename__ = "candidates"
+    __table_args__ = (
+        Index("ix_candidates_nationality", "nationality"),
+        # Substring search on PostgreSQL (pg_trgm, GIN; migration 0009 falls back to a B-tree
+        # where the extension is missing). On SQLite a plain index: prefix search on any word
+        # goes through candidate_name_terms instead.
+        Index("ix_candidates_search_key", "search_key", postgresql_using="gin",
+              postgresql_ops={"search_key": "gin_trgm_ops"}),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     given_name: Mapped[str] = mapped_column(String(200))
@@ -53,6 +61,13 @@ class Candidate(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Set when the retention rule erased the personal data (passport/privacy/retention.py).
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Both names folded for search (passport/cases/search.py keeps it and the terms below up to
+    # date on every flush): no diacritics, no case, Arabic/Persian letter variants unified.
+    search_key: Mapped[str] = mapped_column(String(700), default="", server_default="")
+
+    name_terms: WriteOnlyMapped[CandidateNameTerm] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
 
     @property
     def full_name(self) -> str:
@@ -67,9 +82,38 @@ class Candidate(Base):
         return self.preferred_languages.split()
 
 
+# Folded words sort byte-wise on both databases (PostgreSQL: collation "C"), so that a prefix
+# search is a range scan of the index whatever the server's locale.
+TERM = String(100).with_variant(String(100, collation="C"), "postgresql")
+
+
+class CandidateNameTerm(Base):
+    """One folded word of a candidate's names (Latin and own script): prefix search on any word
+    through a B-tree index, on every database."""
+
+    __tablename__ = "candidate_name_terms"
+
+    term: Mapped[str] = mapped_column(TERM, primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
 class Case(Base):
     __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_scheme_status", "scheme_id", "status"),)
+    __table_args__ = (
+        Index("ix_cases_scheme_status", "scheme_id", "status"),
+        # The case list: newest change first, by scheme (coordinators), by step (queues).
+        Index("ix_cases_updated", "updated_at", "id"),
+        Index("ix_cases_status_updated", "status", "updated_at", "id"),
+        Index("ix_cases_scheme_updated", "scheme_id", "updated_at", "id"),
+        Index("ix_cases_scheme_status_updated", "scheme_id", "status", "updated_at", "id"),
+        Index("ix_cases_qualification_country", "qualification_country", "updated_at", "id"),
+        # Name search: from the matching candidates to their cases' order, without reading
+        # the cases themselves (covering).
+        Index("ix_cases_candidate_scheme_updated", "candidate_id", "scheme_id", "updated_at",
+              "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id"), index=True)
@@ -113,7 +157,11 @@ class AssignmentRole:
 
 class Assignment(Base):
     __tablename__ = "case_assignments"
-    __table_args__ = (UniqueConstraint("case_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "user_id"),
+        # "Cases I am on": the evaluator's list and the visibility filter read only this index.
+        Index("ix_case_assignments_user_case", "user_id", "case_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))

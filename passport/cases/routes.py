@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import session as cookie_session
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, user_logged_in, user_logged_out
 
 from passport import audit
 from passport.access import Need, load_case, may, requires, visible_cases
 from passport.auth.models import Role, User
-from passport.cases import services, workflow
+from passport.cases import search, services, workflow
 from passport.cases.forms import AssignmentForm, CaseForm, ScreeningForm
 from passport.cases.history import history as readable_history
 from passport.db import session, utcnow
@@ -28,22 +29,63 @@ from passport.training.forms import ObserverForm
 bp = Blueprint("cases", __name__)
 
 
-@bp.get("/")
+# The text searched for (a name, a passport number) is personal data: it travels in a POST and
+# is kept in the signed session cookie, never in a URL (nor so in a log line or the history).
+SEARCH_KEY = "case_search"
+
+
+@user_logged_in.connect
+@user_logged_out.connect
+def _forget_search(_app: object, **_extra: object) -> None:
+    """The next person at this browser does not inherit the last search."""
+    cookie_session.pop(SEARCH_KEY, None)
+
+
+def _list_params(status: str, country: str, searching: bool, after: str | None = None) -> dict:
+    return {k: v for k, v in {"status": status, "country": country,
+                              "search": "1" if searching else "", "after": after}.items() if v}
+
+
+@bp.route("/", methods=["GET", "POST"])
 @login_required
 def dashboard():
     if current_user.roles == {Role.ADMINISTRATOR}:
         return redirect(url_for("admin.users"))
-    status = request.args.get("status") or None
-    if status and status not in {s.value for s in workflow.CaseStatus}:
-        status = None
-    page = request.args.get("page", 1, type=int) or 1
-    cases, total = services.list_cases(visible_cases(current_user), page, status)
+    source = request.form if request.method == "POST" else request.args
+    status = source.get("status") or ""
+    if status not in {s.value for s in workflow.CaseStatus}:
+        status = ""
+    country = (source.get("country") or "").upper()
+    countries = country_choices()
+    if country not in {code for code, _name in countries}:
+        country = ""
+    if request.method == "POST":
+        text = (request.form.get("q") or "").strip()[:200]
+        if text:
+            cookie_session[SEARCH_KEY] = text
+        else:
+            cookie_session.pop(SEARCH_KEY, None)
+        return redirect(url_for("cases.dashboard", **_list_params(status, country, bool(text))))
+    searching = request.args.get("search") == "1" and bool(cookie_session.get(SEARCH_KEY))
+    filters = search.Filters(
+        text=cookie_session.get(SEARCH_KEY, "") if searching else "",
+        country=country,
+        status=status,
+    )
+    cursor = search.Cursor.decode(request.args.get("after"))
+    found = services.find_cases(visible_cases(current_user), filters, cursor)
     return render_template(
         "cases/list.html",
-        cases=cases,
-        total=total,
-        page=page,
-        pages=max(1, -(-total // services.PAGE_SIZE)),
+        found=found,
+        cases=found.cases,
+        filters=filters,
+        first_url=url_for("cases.dashboard", **_list_params(status, country, searching))
+        if cursor else None,
+        next_url=url_for("cases.dashboard",
+                         **_list_params(status, country, searching, found.next_cursor))
+        if found.next_cursor else None,
+        count_cap=search.COUNT_CAP,
+        countries=countries,
         status=status,
         statuses=workflow.STATUS_LABELS,
     )

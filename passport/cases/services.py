@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from passport import audit
 from passport.auth.models import Role, User, UserRole
-from passport.cases import workflow
+from passport.cases import search, workflow
 from passport.cases.models import Assignment, AssignmentRole, Candidate, Case
 from passport.db import session, utcnow
 from passport.errors import RuleViolation
@@ -19,7 +19,7 @@ from passport.interviews.models import Interview, InterviewStatus
 from passport.org.models import Scheme
 from passport.training.certification import check_pair
 
-PAGE_SIZE = 25
+PAGE_SIZE = search.PAGE_SIZE
 
 
 @dataclass(frozen=True)
@@ -184,6 +184,14 @@ def remove_observer(actor: User, case: Case, person: User) -> None:
     session.delete(assignment)
     session.commit()
     session.refresh(case, ["assignments"])
+
+
+def find_cases(
+    query: Any, filters: search.Filters, cursor: search.Cursor | None = None
+) -> search.Page:
+    """One page of the cases in `query` (already limited to what the user may see) that match
+    `filters`, newest change first, starting after `cursor` (passport/cases/search.py)."""
+    return search.page_of(query, filters, cursor)
 
 
 def list_cases(query: Any, page: int = 1, status: str | None = None) -> tuple[list[Case], int]:

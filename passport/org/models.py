@@ -48,5 +48,7 @@ class Scheme(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     coordinators: Mapped[list[User]] = relationship(
-        secondary=scheme_coordinators, back_populates="coordinated_schemes", lazy="selectin"
+        # Loaded only when read: eager loading here pulled every coordinator (and their roles
+        # and schemes) into each page that shows a case.
+        secondary=scheme_coordinators, back_populates="coordinated_schemes", lazy="select"
     )

@@ -1,0 +1,269 @@
+"""Finding cases: by a name in any script, by passport number or case reference, by country.
+
+Names are compared folded (`fold`): decomposed (NFKD), combining marks dropped (é → e,
+أ → ا, й → и, Arabic short vowels), case-folded, and the letters Arabic and Persian write
+differently unified (ی/ى → ي, ک → ك, ة → ه, tatweel dropped). The folded names are kept on
+the candidate (`search_key`) and word by word in `candidate_name_terms`; a session hook below
+keeps both up to date whenever a candidate is saved, whichever service saves it.
+
+- PostgreSQL with pg_trgm (migration 0009 installs it where it can): every word typed (three
+  letters or more) is a substring of the key, through a trigram GIN index.
+- Elsewhere (SQLite, or PostgreSQL without the extension) and for shorter words: every word
+  typed begins a word of the names, a range scan of the terms' B-tree index.
+
+The list is ordered by last change (newest first) and paged by keyset (`Cursor`): the next page
+starts after the last row shown, so a deep page costs what the first one does.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import Select, and_, event, func, or_, select, text, tuple_
+from sqlalchemy.orm import Session, lazyload
+
+from passport.cases.models import Candidate, CandidateNameTerm, Case
+from passport.db import session
+from passport.org.models import Scheme
+from passport.passports.models import Passport
+
+PAGE_SIZE = 50
+# The list says "more than 200 cases" rather than counting every row of a large result: the
+# count then costs the same whatever the size of the database.
+COUNT_CAP = 200
+MAX_WORDS = 6
+TERM_LENGTH = 100
+# Sorts after every character: the upper bound of a prefix range.
+_LAST = "\U0010ffff"
+
+_LETTERS = str.maketrans({
+    "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th", "ł": "l", "ı": "i",
+    "ß": "ss",
+    "\u0640": None,  # Arabic tatweel (kashida): stretches a word, no letter
+    "\u0649": "\u064a",  # alef maksura → yeh
+    "\u06cc": "\u064a",  # Persian yeh → Arabic yeh
+    "\u06a9": "\u0643",  # Persian keheh → Arabic kaf
+    "\u0629": "\u0647",  # teh marbuta → heh
+    "\u06c0": "\u0647",  # heh with yeh above → heh
+    "\u200c": " ",  # zero-width non-joiner (Persian) separates word parts
+})
+_WORD = re.compile(r"\w+")
+
+
+def fold(value: str) -> str:
+    """A name as search compares it: words of folded letters, one space between them."""
+    decomposed = unicodedata.normalize("NFKD", value or "")
+    bare = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    return " ".join(_WORD.findall(bare.casefold().translate(_LETTERS)))
+
+
+def search_key(candidate: Candidate) -> str:
+    return fold(f"{candidate.given_name or ''} {candidate.family_name or ''} "
+                f"{candidate.native_name or ''}")[:700]
+
+
+def terms(key: str) -> list[str]:
+    return sorted({word[:TERM_LENGTH] for word in key.split()})
+
+
+@event.listens_for(Session, "before_flush")
+def _keep_search_keys(sess: Session, _context: Any, _instances: Any) -> None:
+    """Fold the names of every candidate about to be saved and refresh their terms."""
+    from sqlalchemy import delete
+
+    for obj in [*sess.new, *sess.dirty]:
+        if not isinstance(obj, Candidate):
+            continue
+        key = search_key(obj)
+        if obj in sess.new:
+            obj.search_key = key
+            obj.name_terms.add_all([CandidateNameTerm(term=t) for t in terms(key)])
+        elif key != obj.search_key:
+            obj.search_key = key
+            sess.execute(delete(CandidateNameTerm).where(CandidateNameTerm.candidate_id == obj.id))
+            for term in terms(key):
+                sess.add(CandidateNameTerm(candidate_id=obj.id, term=term))
+
+
+# --- what the person asked for ---------------------------------------------------------------
+
+_CASE_REFERENCE = re.compile(r"^C-?0*(\d{1,9})$", re.IGNORECASE)
+_NUMBER_TAIL = re.compile(r"^(\d{4})(\d{5,})([0-9A-Z])$")
+
+
+def compact_number(value: str) -> str:
+    """A passport number as typed, reduced to its letters and digits in capitals."""
+    return re.sub(r"[\s\-–—_./]+", "", value or "").upper()
+
+
+def passport_numbers(value: str, scheme_codes: list[str]) -> list[str]:
+    """The passport numbers `value` could be: "eqpr 2026 00042 7", "EQPR2026000427" and
+    "EQPR-2026-00042-7" all name EQPR-2026-00042-7."""
+    compact = compact_number(value)
+    if not compact.isalnum() or not any(ch.isdigit() for ch in compact):
+        return []
+    found = []
+    for code in sorted(scheme_codes, key=len, reverse=True):
+        if compact.startswith(code.upper()):
+            match = _NUMBER_TAIL.match(compact[len(code):])
+            if match:
+                year, serial, check = match.groups()
+                found.append(f"{code.upper()}-{year}-{serial}-{check}")
+    return found
+
+
+def looks_like_number(value: str) -> bool:
+    compact = compact_number(value)
+    return compact.isalnum() and sum(ch.isdigit() for ch in compact) >= 9
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where the next page starts: after the case last shown (its last change and id)."""
+
+    updated_at: datetime
+    case_id: int
+
+    def encode(self) -> str:
+        return f"{self.updated_at.isoformat()}_{self.case_id}"
+
+    @classmethod
+    def decode(cls, value: str | None) -> Cursor | None:
+        if not value or "_" not in value or len(value) > 80:
+            return None
+        stamp, _, case_id = value.rpartition("_")
+        try:
+            at = datetime.fromisoformat(stamp)
+            return cls(at, int(case_id)) if at.tzinfo is not None else None
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True)
+class Filters:
+    text: str = ""
+    country: str = ""
+    status: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.text or self.country or self.status)
+
+
+def trigram_search_available() -> bool:
+    """Whether the candidates' search key has a trigram index (PostgreSQL with pg_trgm)."""
+    known = current_app.extensions.get("passport.trigram")
+    if known is None:
+        bind = session.get_bind()
+        known = bind.dialect.name == "postgresql" and bool(session.scalar(text(
+            "SELECT 1 FROM pg_indexes WHERE indexname = 'ix_candidates_search_key' "
+            "AND indexdef LIKE '%gin_trgm_ops%'"
+        )))
+        current_app.extensions["passport.trigram"] = known
+    return known
+
+
+def _escape_like(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _name_condition(words: list[str]) -> Any:
+    conditions = []
+    trigram = trigram_search_available()
+    substring = [w for w in words if trigram and len(w) >= 3]
+    if substring:
+        conditions.append(Case.candidate_id.in_(
+            select(Candidate.id).where(
+                *[Candidate.search_key.like(f"%{_escape_like(w)}%", escape="\\")
+                  for w in substring]
+            )
+        ))
+    for word in words:
+        if word in substring:
+            continue
+        conditions.append(Case.candidate_id.in_(
+            select(CandidateNameTerm.candidate_id).where(
+                CandidateNameTerm.term >= word, CandidateNameTerm.term < word + _LAST
+            )
+        ))
+    return and_(*conditions)
+
+
+def _text_condition(value: str) -> Any:
+    value = value.strip()
+    reference = _CASE_REFERENCE.match(value)
+    if reference:
+        return Case.id == int(reference.group(1))
+    if looks_like_number(value):
+        codes = list(session.scalars(select(Scheme.code)))
+        numbers = passport_numbers(value, codes)
+        return Case.id.in_(select(Passport.case_id).where(Passport.number.in_(numbers))) \
+            if numbers else Case.id.is_(None)
+    words = fold(value).split()[:MAX_WORDS]
+    if not words:
+        return None
+    return _name_condition(words)
+
+
+def filtered(query: Select, filters: Filters) -> Select:
+    if filters.status:
+        query = query.where(Case.status == filters.status)
+    if filters.country:
+        # A join, not a subquery: a common nationality is a quarter of all candidates, and
+        # the list should stop after a page of matches (walking the cases in their order and
+        # looking each candidate up), not collect every candidate of that country first.
+        query = query.join(Candidate, Candidate.id == Case.candidate_id).where(or_(
+            Case.qualification_country == filters.country,
+            Candidate.nationality == filters.country,
+        ))
+    if filters.text:
+        condition = _text_condition(filters.text)
+        if condition is not None:
+            query = query.where(condition)
+    return query
+
+
+@dataclass
+class Page:
+    cases: list[Case]
+    total: int  # capped at COUNT_CAP + 1: "more than COUNT_CAP"
+    next_cursor: str | None
+
+    @property
+    def more_than_cap(self) -> bool:
+        return self.total > COUNT_CAP
+
+
+def page_of(query: Select, filters: Filters, cursor: Cursor | None) -> Page:
+    """One page of `query` (already limited to what the user may see) after `cursor`."""
+    query = filtered(query, filters)
+    counted = query.with_only_columns(Case.id).order_by(None).limit(COUNT_CAP + 1).subquery()
+    total = session.scalar(select(func.count()).select_from(counted)) or 0
+    if cursor is not None:
+        query = query.where(
+            tuple_(Case.updated_at, Case.id) < tuple_(cursor.updated_at, cursor.case_id)
+        )
+    # Two steps: the ids of the page (narrow rows, often straight from an index), then those
+    # cases with their candidate and scheme. Sorting a few hundred matches of a common name
+    # as bare (updated_at, id) pairs costs far less than sorting them as joined rows.
+    ids = list(session.scalars(
+        query.with_only_columns(Case.id)
+        .order_by(Case.updated_at.desc(), Case.id.desc()).limit(PAGE_SIZE + 1)
+    ))
+    rows = []
+    if ids:
+        loaded = {c.id: c for c in session.scalars(
+            select(Case).where(Case.id.in_(ids))
+            .options(lazyload(Case.assignments))  # the list does not show them
+        ).unique()}
+        rows = [loaded[i] for i in ids if i in loaded]
+    next_cursor = None
+    if len(rows) > PAGE_SIZE:
+        rows = rows[:PAGE_SIZE]
+        next_cursor = Cursor(rows[-1].updated_at, rows[-1].id).encode()
+    return Page(rows, total, next_cursor)
