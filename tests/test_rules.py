@@ -148,7 +148,7 @@ def test_the_return_form_without_a_comment_says_so_and_changes_nothing(app, worl
     response = post_form(client, f"/cases/{case.id}/return", {"comment": ""},
                          form_page=f"/cases/{case.id}/review")
     assert response.status_code == 422
-    assert 'id="comment-error"' in response.get_data(as_text=True)
+    assert 'id="return-comment-error"' in response.get_data(as_text=True)
     assert case.status == "assessment_submitted"
 
 

@@ -36,6 +36,7 @@ class ReturnForm(FlaskForm):
     comment = TextAreaField(
         _l("What the evaluators should look at again"),
         validators=[DataRequired(), Length(max=5000)],
+        id="return-comment",  # the review page has three forms with a comment: unique ids
     )
 
 
@@ -56,6 +57,7 @@ class CloseForm(FlaskForm):
         description=_l("The candidate reads this on their page, with the reason above in "
                        "their language."),
         validators=[DataRequired(), Length(max=5000)],
+        id="close-comment",
     )
 
 
