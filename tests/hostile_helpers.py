@@ -16,34 +16,12 @@ from sqlalchemy import func, select, text
 
 from tests.conftest import assessment_data, login
 from tests.intake_helpers import consent, invited, open_link, post
+from tests.test_intake_candidate import COMPLETE  # the intake tests' complete questionnaire
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
        b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
        b"\x00\x00\x00\x00IEND\xaeB`\x82")
-
-COMPLETE = {
-    "education-0-level": "bachelor",
-    "education-0-title": "Bachelor of Civil Engineering",
-    "education-0-field": "Civil engineering",
-    "education-0-institution": "University of Aleppo",
-    "education-0-country": "SY",
-    "education-0-year_from": "2009",
-    "education-0-year_to": "2013",
-    "education-0-completed": "yes",
-    "education-0-language": "ar",
-    "education-0-documents": ["diploma"],
-    "languages-0-language": "ar",
-    "languages-0-listening": "C2",
-    "languages-0-reading": "C2",
-    "languages-0-writing": "C1",
-    "languages-0-speaking": "C2",
-    "goals-aims": ["study"],
-    "goals-field": "Structural engineering",
-    "needs-timezone": "Europe/Oslo",
-    "needs-available": ["weekend"],
-    "needs-interpreter": "ar",
-}
 
 STAFF_EMAILS = {
     "evaluator_on_case": "ev1@test.org",
