@@ -5,6 +5,7 @@ no signature, and a QR code that leads to the "not found" verification page."""
 from __future__ import annotations
 
 import io
+import threading
 
 from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
@@ -69,26 +70,33 @@ def draft_pdf(case: Case, assessment: Assessment, approver: User,
     return out.getvalue()
 
 
+# PDFium is not thread-safe: a browser asks for the page images at once, and two threads of one
+# server process rendering together crashed the process (segmentation fault). One at a time.
+_PDFIUM = threading.Lock()
+
+
 def page_image(data: bytes, index: int, scale: float = 1.5) -> bytes | None:
     """One page of the PDF as a PNG image (every browser shows it, phones included)."""
     import pypdfium2
 
-    doc = pypdfium2.PdfDocument(data)
-    try:
-        if not 0 <= index < len(doc):
-            return None
-        buffer = io.BytesIO()
-        doc[index].render(scale=scale).to_pil().save(buffer, format="PNG", optimize=True)
-        return buffer.getvalue()
-    finally:
-        doc.close()
+    with _PDFIUM:  # the PNG is written while PDFium's bitmap is still alive
+        doc = pypdfium2.PdfDocument(data)
+        try:
+            if not 0 <= index < len(doc):
+                return None
+            buffer = io.BytesIO()
+            doc[index].render(scale=scale).to_pil().save(buffer, format="PNG", optimize=True)
+            return buffer.getvalue()
+        finally:
+            doc.close()
 
 
 def page_count(data: bytes) -> int:
     import pypdfium2
 
-    doc = pypdfium2.PdfDocument(data)
-    try:
-        return len(doc)
-    finally:
-        doc.close()
+    with _PDFIUM:
+        doc = pypdfium2.PdfDocument(data)
+        try:
+            return len(doc)
+        finally:
+            doc.close()
