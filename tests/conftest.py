@@ -198,6 +198,24 @@ def totp_code(secret: str) -> str:
     return pyotp.TOTP(secret.replace(" ", "")).now()
 
 
+def current_code_of(email: str) -> str:
+    """The code the user's authenticator app shows now. Each code is accepted once, and a test
+    may log the same person in twice within 30 seconds, which a person cannot: the record of
+    the last code used is cleared first, as the next 30-second window would make room."""
+    from sqlalchemy import update
+
+    from passport.auth import twofactor
+    from passport.auth.models import User
+    from passport.auth.services import find_user
+    from passport.db import session
+
+    user = find_user(email)
+    secret = twofactor.secret_of(user)
+    session.execute(update(User).where(User.id == user.id).values(totp_last_step=None))
+    session.commit()
+    return totp_code(secret)
+
+
 def login(client: FlaskClient, email: str, password: str = PASSWORD):
     """Log in as a person would, including the second step for users with a second factor
     (the code is computed from their secret) and enrolment for coordinators and
@@ -206,11 +224,7 @@ def login(client: FlaskClient, email: str, password: str = PASSWORD):
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     location = response.headers["Location"]
     if location.startswith("/login/code"):
-        from passport.auth import twofactor
-        from passport.auth.services import find_user
-
-        user = find_user(email)
-        response = post_form(client, "/login/code", {"code": totp_code(twofactor.secret_of(user))})
+        response = post_form(client, "/login/code", {"code": current_code_of(email)})
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
     elif location.startswith("/login/setup"):
         page = client.get("/login/setup").get_data(as_text=True)

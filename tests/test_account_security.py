@@ -16,7 +16,14 @@ from passport import create_app
 from passport.auth import twofactor
 from passport.auth.models import Role, User, UserRole
 from passport.db import session, utcnow
-from tests.conftest import PASSWORD, csrf_token, login, post_form, totp_code
+from tests.conftest import (
+    PASSWORD,
+    csrf_token,
+    current_code_of,
+    login,
+    post_form,
+    totp_code,
+)
 
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*?value="[^"]+"')
 NOT_RIGHT = "The email or password is not right."
@@ -163,10 +170,37 @@ def test_the_second_step_asks_for_the_code_and_refuses_a_wrong_one(app, world):
     wrong = post_form(client, "/login/code", {"code": "123456"})
     assert wrong.status_code == 401
     assert client.get("/").status_code == 302
-    secret = twofactor.secret_of(user("coord@test.org"))
-    right = post_form(client, "/login/code", {"code": totp_code(secret)})
+    right = post_form(client, "/login/code", {"code": current_code_of("coord@test.org")})
     assert right.status_code == 302
     assert client.get("/").status_code == 200
+
+
+def test_a_code_is_accepted_once_and_the_next_one_works(app, world):
+    """Someone who read a code over the user's shoulder cannot log in with it afterwards."""
+    enrol_at_login(app.test_client(), "coord@test.org")
+    secret = twofactor.secret_of(user("coord@test.org"))
+    totp = pyotp.TOTP(secret)
+    code = current_code_of("coord@test.org")
+    first = app.test_client()
+    post_form(first, "/login", {"email": "coord@test.org", "password": PASSWORD})
+    assert post_form(first, "/login/code", {"code": code}).status_code == 302
+    assert first.get("/").status_code == 200
+    now = user("coord@test.org").totp_last_step  # the step of that code
+    assert totp.generate_otp(now) == code
+
+    onlooker = app.test_client()
+    post_form(onlooker, "/login", {"email": "coord@test.org", "password": PASSWORD})
+    for stale in {code, totp.generate_otp(now - 1)}:  # that code, or the one before it
+        again = post_form(onlooker, "/login/code", {"code": stale}, form_page="/login/code")
+        assert again.status_code == 401
+        assert "This code has been used already." in again.get_data(as_text=True)
+    assert onlooker.get("/").status_code == 302
+
+    # The app's next code (one step ahead: it is accepted with a little clock drift) works.
+    following = post_form(onlooker, "/login/code", {"code": totp.generate_otp(now + 1)},
+                          form_page="/login/code")
+    assert following.status_code == 302
+    assert onlooker.get("/").status_code == 200
 
 
 def test_the_second_step_cannot_be_skipped_or_reached_without_the_password(app, world):

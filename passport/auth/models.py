@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from passport.db import Base, UTCDateTime, utcnow
@@ -49,6 +49,9 @@ class User(UserMixin, Base):
     # from SECRET_KEY; set but not yet enabled while the user is enrolling.
     totp_secret: Mapped[str | None] = mapped_column(String(300))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The 30-second time step of the last code accepted: a code (or an older one) is accepted
+    # once only, so a code read over someone's shoulder cannot be used again (RFC 6238 §5.2).
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     # Login lockout: consecutive failures, and how often the account was locked in a row (each
     # lock lasts twice as long as the one before).
     failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")

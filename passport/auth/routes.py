@@ -160,7 +160,8 @@ def second_step():
         return redirect(url_for("auth.login"))
     form = CodeForm()
     if form.validate_on_submit():
-        if twofactor.verify(user, form.code.data):
+        verdict = twofactor.verify(user, form.code.data)
+        if verdict is twofactor.Verdict.ACCEPTED:
             left = twofactor.unused_recovery_codes(user)
             response = _start_session(user, session[PENDING]["next"])
             if left < 3:
@@ -170,9 +171,13 @@ def second_step():
                                "your account page.", left), "warning")
             return response
         services.register_failure(user)
-        form.code.errors = [*form.code.errors, _("This code is not right. Check that the "
-                                                 "phone's clock is right, or use a recovery "
-                                                 "code.")]
+        if verdict is twofactor.Verdict.USED:
+            message = _("This code has been used already. Wait for the next code in your "
+                        "app and type that one.")
+        else:
+            message = _("This code is not right. Check that the phone's clock is right, or "
+                        "use a recovery code.")
+        form.code.errors = [*form.code.errors, message]
         return render_template("auth/code.html", form=form), 401
     return render_template("auth/code.html", form=form)
 

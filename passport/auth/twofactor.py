@@ -11,9 +11,11 @@ Recovery codes: ten, shown once, kept as SHA-256 hashes, each usable once.
 from __future__ import annotations
 
 import base64
+import enum
 import hashlib
 import hmac
 import secrets
+import time
 from urllib.parse import urlsplit
 
 import pyotp
@@ -22,6 +24,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
+from sqlalchemy import or_, update
 
 from passport import audit
 from passport.auth.models import RecoveryCode, User
@@ -82,15 +85,49 @@ def qr_data_uri(uri: str) -> str:
     return segno.make(uri, error="l").svg_data_uri(scale=6, border=2)
 
 
-def _code_ok(secret: str | None, code: str) -> bool:
+class Verdict(enum.Enum):
+    ACCEPTED = "accepted"
+    WRONG = "wrong"
+    # Right, but that code (or a later one) was accepted already: wait for the next one.
+    USED = "used"
+
+
+def _matching_step(secret: str | None, code: str) -> int | None:
+    """The time step whose code `code` is (one step of clock drift either way), or None."""
     code = "".join(ch for ch in code if ch.isdigit())
-    return bool(secret) and len(code) == 6 and pyotp.TOTP(secret).verify(code, valid_window=1)
+    if not secret or len(code) != 6:
+        return None
+    totp = pyotp.TOTP(secret)
+    now = totp.timecode(time.time())
+    for step in (now, now - 1, now + 1):
+        if hmac.compare_digest(code, totp.generate_otp(step)):
+            return step
+    return None
+
+
+def _use_step(user: User, step: int) -> bool:
+    """Record `step` as the user's last accepted one, unless it (or a later one) already is.
+    One UPDATE with the condition in it, so that two logins racing with the same code cannot
+    both win."""
+    claimed = session.execute(
+        update(User)
+        .where(User.id == user.id,
+               or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+    if claimed:
+        session.expire(user, ["totp_last_step"])
+    return claimed
 
 
 def confirm_enrolment(user: User, code: str) -> list[str] | None:
     """Enable the second factor if `code` matches the pending secret; return the new recovery
     codes (to show once), or None if the code is wrong."""
-    if user.has_totp or not _code_ok(secret_of(user), code):
+    if user.has_totp:
+        return None
+    step = _matching_step(secret_of(user), code)
+    if step is None or not _use_step(user, step):
         return None
     user.totp_enabled_at = utcnow()
     codes = _replace_recovery_codes(user)
@@ -102,6 +139,7 @@ def confirm_enrolment(user: User, code: str) -> list[str] | None:
 def disable(user: User) -> None:
     user.totp_secret = None
     user.totp_enabled_at = None
+    user.totp_last_step = None
     user.recovery_codes = []
     audit.record(user, "user.two_factor_disabled", user)
     session.commit()
@@ -137,20 +175,25 @@ def unused_recovery_codes(user: User) -> int:
     return sum(1 for c in user.recovery_codes if c.used_at is None)
 
 
-def verify(user: User, code: str) -> bool:
-    """A login's second step: the app's current code or an unused recovery code (used up)."""
+def verify(user: User, code: str) -> Verdict:
+    """A login's second step: the app's current code (once) or an unused recovery code (used
+    up)."""
     if not user.has_totp:
-        return False
-    if _code_ok(secret_of(user), code):
-        return True
+        return Verdict.WRONG
+    step = _matching_step(secret_of(user), code)
+    if step is not None:
+        if _use_step(user, step):
+            session.commit()
+            return Verdict.ACCEPTED
+        return Verdict.USED
     wanted = _hash(code)
     for row in user.recovery_codes:
         if row.used_at is None and hmac.compare_digest(row.code_hash, wanted):
             row.used_at = utcnow()
             audit.record(user, "user.recovery_code_used", user)
             session.commit()
-            return True
-    return False
+            return Verdict.ACCEPTED
+    return Verdict.WRONG
 
 
 def enrol_demo(user: User) -> None:
