@@ -107,14 +107,22 @@ class Recorder:
             self.statements.append((statement, parameters))
 
 
-def login(client: Any, email: str) -> None:
+def login(app: Any, client: Any, email: str) -> None:
+    from bench.second_factor import code_for
     from passport.datagen import DATAGEN_PASSWORD
 
+    with app.app_context():
+        code = code_for(email)  # enrols a coordinator at the first run
     page = client.get("/login").get_data(as_text=True)
     token = CSRF.search(page).group(1)
     response = client.post("/login", data={"email": email, "password": DATAGEN_PASSWORD,
                                            "csrf_token": token})
     assert response.status_code == 302, response.status_code
+    if code is not None:
+        page = client.get("/login/code").get_data(as_text=True)
+        response = client.post("/login/code", data={
+            "code": code, "csrf_token": CSRF.search(page).group(1)})
+        assert response.status_code == 302, response.status_code
 
 
 def token_of(client: Any) -> str:
@@ -174,8 +182,8 @@ def scenarios_for(app: Any) -> tuple[dict[str, Any], Any]:
     who = people(app)
     rules = {r.rule for r in app.url_map.iter_rules()}
     coordinator, evaluator = app.test_client(), app.test_client()
-    login(coordinator, who["coordinator"])
-    login(evaluator, who["evaluator"])
+    login(app, coordinator, who["coordinator"])
+    login(app, evaluator, who["evaluator"])
     token = token_of(coordinator)
 
     def get(client: Any, path: str) -> None:

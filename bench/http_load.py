@@ -76,11 +76,12 @@ def wait_for(port: int, seconds: float = 30) -> None:
     raise SystemExit(f"nothing answers on port {port}")
 
 
-def prepare(database_url: str, cases: int, folder: Path) -> tuple[dict, str, str]:
-    """Generate the database; return the environment for gunicorn, a passport's public id and
-    a coordinator's e-mail."""
+def prepare(database_url: str, cases: int, folder: Path) -> tuple[dict, str, str, str | None]:
+    """Generate the database; return the environment for gunicorn, a passport's public id,
+    a coordinator's e-mail and the code of their second factor (valid for a minute)."""
     from sqlalchemy import select
 
+    from bench.second_factor import code_for
     from passport import create_app, datagen, migrate
     from passport.db import engine, session
 
@@ -104,8 +105,9 @@ def prepare(database_url: str, cases: int, folder: Path) -> tuple[dict, str, str
         email = session.scalar(
             select(User.email).join(scheme_coordinators,
                                     scheme_coordinators.c.user_id == User.id).limit(1))
+        code = code_for(email)
         engine().dispose()
-    return env, public_id, email
+    return env, public_id, email, code
 
 
 def serve(target: str, port: int, env: dict, chdir: Path) -> subprocess.Popen:
@@ -117,7 +119,7 @@ def serve(target: str, port: int, env: dict, chdir: Path) -> subprocess.Popen:
     )
 
 
-def login(port: int, email: str) -> str:
+def login(port: int, email: str, code: str | None) -> str:
     """The session cookie of a logged-in coordinator."""
     from passport.datagen import DATAGEN_PASSWORD
 
@@ -129,6 +131,14 @@ def login(port: int, email: str) -> str:
     status, headers, _ = request(port, "POST", "/login", {
         "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}, body)
     assert status == 302, status
+    if code is not None:
+        cookie = headers["set-cookie"]
+        _status, got, page = request(port, "GET", "/login/code", {"Cookie": cookie})
+        cookie = got["set-cookie"] or cookie  # the form's CSRF token is kept in the session
+        body = urllib.parse.urlencode({"code": code, "csrf_token": CSRF.search(page).group(1)})
+        status, headers, _ = request(port, "POST", "/login/code", {
+            "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}, body)
+        assert status == 302, status
     return headers["set-cookie"]
 
 
@@ -209,7 +219,7 @@ def main() -> None:
         url = f"sqlite:///{folder / 'http.db'}"
     kind = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
     print(f"== generating {args.cases:,} cases on {kind}", flush=True)
-    env, public_id, email = prepare(url, args.cases, folder)
+    env, public_id, email, code = prepare(url, args.cases, folder)
 
     app_port, bare_port = free_port(), free_port()
     servers = [serve("wsgi:app", app_port, env, ROOT),
@@ -217,7 +227,7 @@ def main() -> None:
     try:
         wait_for(app_port)
         wait_for(bare_port)
-        cookie = login(app_port, email)
+        cookie = login(app_port, email, code)
         targets = [
             ("bare Flask endpoint (baseline)", bare_port, "/verify/" + public_id, ""),
             ("verification page /verify/<id>", app_port, "/verify/" + public_id, ""),
