@@ -154,6 +154,54 @@ def test_invitations_update_and_cancel_carry_one_uid(app, world):
     assert session.get(Case, case.id).status == "evaluators_assigned"
 
 
+def test_an_observer_added_after_booking_is_invited_and_one_taken_off_is_told(app, world):
+    from passport.cases.services import add_observer, remove_observer
+
+    case = world.assigned_case(email="amina@example.org")
+    start = (utcnow() + timedelta(days=5)).replace(hour=9, minute=0, second=0, microsecond=0,
+                                                   tzinfo=None)
+    interview = scheduling.schedule(world.coordinator, case, data(start))
+    booked = len(invitations(case.id))
+
+    add_observer(world.coordinator, case, world.ev3)
+    (joined,) = invitations(case.id)[booked:]  # the observer only; the others' stay as sent
+    assert joined.to == "ev3@test.org"
+    assert "You are invited to the interview of case" in joined.body
+    calendar, event = event_of(joined)
+    assert str(calendar["METHOD"]) == "REQUEST"
+    assert (str(event["UID"]), int(event["SEQUENCE"])) == (interview.uid, interview.sequence)
+    assert "mailto:ev3@test.org" in [str(a) for a in event.get("ATTENDEE")]
+    assert world.ev3.id in {p.user_id for p in scheduling.participants(interview)}
+    observer = client_of(app, "ev3@test.org")
+    assert case.reference in page_text(observer.get("/interviews"))
+
+    remove_observer(world.coordinator, case, world.ev3)
+    (left,) = invitations(case.id)[booked + 1:]
+    assert left.to == "ev3@test.org"
+    assert "You no longer take part in the interview" in left.body
+    calendar, event = event_of(left)
+    assert str(calendar["METHOD"]) == "CANCEL"
+    assert str(event["UID"]) == interview.uid
+    assert world.ev3.id not in {p.user_id for p in scheduling.participants(interview)}
+    assert case.reference not in page_text(observer.get("/interviews"))
+    assert session.get(Case, case.id).status == "interview_scheduled"
+
+
+def test_an_observer_busy_at_the_booked_time_is_refused(app, world):
+    from passport.cases.services import add_observer
+
+    start = (utcnow() + timedelta(days=5)).replace(hour=9, minute=0, second=0, microsecond=0,
+                                                   tzinfo=None)
+    case = world.assigned_case()
+    scheduling.schedule(world.coordinator, case, data(start))
+    other = world.assigned_case(first=world.ev3, second=world.ev_same_centre)
+    scheduling.schedule(world.coordinator, other, data(start + timedelta(minutes=30)))
+    with pytest.raises(RuleViolation, match="already has an interview at that time"):
+        add_observer(world.coordinator, case, world.ev3)
+    session.rollback()
+    assert not session.get(Case, case.id).is_assigned(world.ev3)
+
+
 def test_the_candidate_gets_the_invitation_in_their_language_and_zone(app, world):
     case = world.assigned_case(email="amina@example.org", preferred_language="ar",
                                timezone="Europe/Oslo")

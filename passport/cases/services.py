@@ -15,6 +15,7 @@ from passport.cases import search, workflow
 from passport.cases.models import Assignment, AssignmentRole, Candidate, Case
 from passport.db import session, utcnow
 from passport.errors import RuleViolation
+from passport.interviews import scheduling
 from passport.interviews.models import Interview, InterviewStatus
 from passport.org.models import Scheme
 from passport.training.certification import check_pair
@@ -162,6 +163,7 @@ def add_observer(actor: User, case: Case, person: User) -> None:
     )
     session.add(assignment)
     session.flush()
+    scheduling.observer_joins(case, person)
     audit.record(actor, "case.observer_added", assignment, case_id=case.id,
                  after={"user_id": person.id})
     session.commit()
@@ -179,6 +181,7 @@ def remove_observer(actor: User, case: Case, person: User) -> None:
         raise RuleViolation(_l("%(name)s is not an observer of this case.", name=person.name))
     if case.status not in OBSERVER_STEPS:
         raise RuleViolation(_l("Observers can only leave before the interview is held."))
+    scheduling.observer_leaves(case, person)
     audit.record(actor, "case.observer_removed", assignment, case_id=case.id,
                  before={"user_id": person.id})
     session.delete(assignment)

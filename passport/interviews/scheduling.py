@@ -407,6 +407,43 @@ def cancel(actor: User, interview: Interview, reason: str = "") -> None:
     session.commit()
 
 
+def booked_interview(case: Case) -> Interview | None:
+    return session.scalar(select(Interview).where(
+        Interview.case_id == case.id, Interview.status == InterviewStatus.SCHEDULED))
+
+
+def observer_joins(case: Case, person: User) -> None:
+    """An observer added to a case whose interview is already booked takes part in it and is
+    sent the invitation (the others' calendars do not change)."""
+    interview = booked_interview(case)
+    if interview is None:
+        return
+    for _person, other in clashes([person.id], interview.starts_at, interview.ends_at,
+                                  interview.id):
+        raise RuleViolation(_l(
+            "%(name)s already has an interview at that time (%(when)s, %(minutes)d minutes).",
+            name=person.name, when=when(other.starts_at, interview.entered_timezone),
+            minutes=other.duration_minutes))
+    session.add(InterviewParticipant(interview_id=interview.id, user_id=person.id,
+                                     role=ParticipantRole.OBSERVER))
+    session.flush()
+    _invite(interview, case, "REQUEST", only=person, kind="new")
+
+
+def observer_leaves(case: Case, person: User) -> None:
+    """An observer taken off a case with a booked interview is sent a cancellation of their
+    own invitation and leaves the interview."""
+    interview = booked_interview(case)
+    if interview is None:
+        return
+    row = next((p for p in participants(interview) if p.user_id == person.id), None)
+    if row is None:
+        return
+    _invite(interview, case, "CANCEL", only=person, kind="removed")
+    session.delete(row)
+    session.flush()
+
+
 def _require_recorder(actor: User, case: Case) -> None:
     if not (may(actor, Need.ASSESS, case) or may(actor, Need.MANAGE, case)):
         raise PermissionRefused(_l(
@@ -518,29 +555,35 @@ def _recipients(interview: Interview, case: Case) -> list[dict[str, Any]]:
         person = session.get(User, row.user_id)
         people.append({"name": person.name, "address": person.email,
                        "locale": person.locale or "en", "tz": person.timezone or "UTC",
-                       "role": row.role, "candidate": False})
+                       "role": row.role, "candidate": False, "user_id": person.id})
     candidate = case.candidate
     address = candidate.email or candidate.phone
     if address:
         people.append({"name": candidate.full_name, "address": address,
                        "locale": candidate.preferred_language or "en",
                        "tz": candidate_timezone(case), "role": "candidate",
-                       "candidate": True})
+                       "candidate": True, "user_id": None})
     return people
 
 
-def _invite(interview: Interview, case: Case, method: str) -> None:
+def _invite(interview: Interview, case: Case, method: str, *, only: User | None = None,
+            kind: str | None = None) -> None:
+    """Send the calendar invitation (or its update or cancellation) to everyone taking part,
+    or to `only` that person (an observer joining or leaving a booked interview)."""
     people = _recipients(interview, case)
     attendees = [(p["name"], p["address"]) for p in people if "@" in p["address"]]
     data = calendar_bytes(interview, case, method, attendees)
-    kind = ("cancelled" if method == "CANCEL"
-            else "updated" if interview.sequence else "new")
+    kind = kind or ("cancelled" if method == "CANCEL"
+                    else "updated" if interview.sequence else "new")
     for person in people:
+        if only is not None and person["user_id"] != only.id:
+            continue
         with force_locale(person["locale"]):
             subject = {
                 "new": _("Interview invitation: %(ref)s", ref=case.reference),
                 "updated": _("Interview moved: %(ref)s", ref=case.reference),
                 "cancelled": _("Interview cancelled: %(ref)s", ref=case.reference),
+                "removed": _("You no longer take part: interview %(ref)s", ref=case.reference),
             }[kind]
             body = render_template(
                 "mail/interview_invitation.txt", kind=kind, person=person, case=case,
