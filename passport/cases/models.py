@@ -126,6 +126,8 @@ class Case(Base):
     version: Mapped[int] = mapped_column(default=1)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the case last changed step (only workflow.apply sets it): the order of the case
+    # list and, for a submitted assessment, when its wait in the review queue began.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     candidate: Mapped[Candidate] = relationship(lazy="joined")

@@ -1,8 +1,8 @@
 """The coordinators' review queue: submitted assessments of their schemes, oldest first.
 
-A page costs a fixed number of queries whatever its length: one count, one page of rows (case,
-candidate and scheme joined, the waiting time from the current assessment), one for the
-evaluators of the page (selectin) and one for the conclusions of the page (disagreements).
+A page costs a fixed number of queries whatever its length: one count, the ids of the page (from
+the index, in waiting order), those cases with candidate and scheme joined, their evaluators
+(selectin), their current assessments and those assessments' conclusions (disagreements).
 """
 
 from __future__ import annotations
@@ -59,34 +59,17 @@ class QueuePage:
     pages: int
 
 
-def _latest_assessment():
-    """Per case, the newest round's submission time (the round the coordinator reviews)."""
-    newest = (
-        select(Assessment.case_id, func.max(Assessment.round).label("round"))
-        .group_by(Assessment.case_id)
-        .subquery()
-    )
-    return (
-        select(Assessment.case_id, Assessment.id.label("assessment_id"),
-               Assessment.round, Assessment.submitted_at)
-        .join(newest, (newest.c.case_id == Assessment.case_id)
-              & (newest.c.round == Assessment.round))
-        .subquery()
-    )
-
-
 def _base(user: User, filters: Filters, now: datetime):
-    latest = _latest_assessment()
-    query = (
-        select(Case, latest.c.submitted_at, latest.c.round, latest.c.assessment_id)
-        .join(latest, latest.c.case_id == Case.id)
-        .where(
-            Case.status == CaseStatus.ASSESSMENT_SUBMITTED,
-            Case.scheme_id.in_(
-                select(scheme_coordinators.c.scheme_id)
-                .where(scheme_coordinators.c.user_id == user.id)
-            ),
-        )
+    """The waiting cases, as a query on cases alone. A case's `updated_at` is when it last
+    changed step (only `workflow.apply` sets it), so for a submitted assessment it is when it
+    started waiting: the index on (scheme, status, updated_at, id) gives the queue in order
+    and a page stops after its rows, however long the queue."""
+    query = select(Case).where(
+        Case.status == CaseStatus.ASSESSMENT_SUBMITTED,
+        Case.scheme_id.in_(
+            select(scheme_coordinators.c.scheme_id)
+            .where(scheme_coordinators.c.user_id == user.id)
+        ),
     )
     if filters.scheme:
         query = query.where(Case.scheme_id == filters.scheme)
@@ -102,8 +85,20 @@ def _base(user: User, filters: Filters, now: datetime):
             .where(User.centre_id == filters.centre,
                    Assignment.role == AssignmentRole.EVALUATOR)))
     if filters.waiting_days:
-        query = query.where(latest.c.submitted_at <= now - timedelta(days=filters.waiting_days))
-    return query, latest
+        query = query.where(Case.updated_at <= now - timedelta(days=filters.waiting_days))
+    return query
+
+
+def _current_assessments(case_ids: list[int]) -> dict[int, Assessment]:
+    """The newest round's assessment of each of these cases (the one under review)."""
+    current: dict[int, Assessment] = {}
+    if case_ids:
+        for row in session.scalars(
+            select(Assessment).where(Assessment.case_id.in_(case_ids))
+            .order_by(Assessment.case_id, Assessment.round)
+        ):
+            current[row.case_id] = row
+    return current
 
 
 def _disagreements(assessment_ids: list[int]) -> dict[int, list[str]]:
@@ -129,37 +124,46 @@ def _disagreements(assessment_ids: list[int]) -> dict[int, list[str]]:
 def review_queue(user: User, filters: Filters, page: int = 1,
                  now: datetime | None = None) -> QueuePage:
     now = now or utcnow()
-    query, latest = _base(user, filters, now)
-    sub = query.subquery()
+    query = _base(user, filters, now)
     counts = dict(session.execute(
-        select(sub.c.scheme_id, func.count()).group_by(sub.c.scheme_id)
+        query.with_only_columns(Case.scheme_id, func.count()).group_by(Case.scheme_id)
     ).all())
     total = sum(counts.values())
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
-    result = session.execute(
-        query.order_by(latest.c.submitted_at, Case.id)
+    # Ids first, straight from the index; then those cases with candidate and scheme.
+    ids = list(session.scalars(
+        query.with_only_columns(Case.id).order_by(Case.updated_at, Case.id)
         .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    ).unique().all()
-    differing = _disagreements([r.assessment_id for r in result])
-    rows = [
-        QueueRow(case=r[0], submitted_at=r.submitted_at or now, round=r.round,
-                 disagreement=differing.get(r.assessment_id, []))
-        for r in result
-    ]
+    ))
+    loaded = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(ids))).unique()}
+    assessments = _current_assessments(ids)
+    differing = _disagreements([a.id for a in assessments.values()])
+    rows = []
+    for case_id in ids:
+        assessment = assessments.get(case_id)
+        rows.append(QueueRow(
+            case=loaded[case_id],
+            submitted_at=(assessment and assessment.submitted_at) or loaded[case_id].updated_at,
+            round=assessment.round if assessment else 1,
+            disagreement=differing.get(assessment.id, []) if assessment else [],
+        ))
     return QueuePage(rows=rows, total=total, by_scheme=counts, page=page, pages=pages)
 
 
 def filter_choices(user: User) -> dict[str, list[tuple[object, str]]]:
-    """Choices of the filter form: the coordinator's schemes, centres and evaluators that occur
-    on their cases, countries of qualification in their queue."""
+    """Choices of the filter form: the coordinator's schemes, centres, and the evaluators and
+    countries of qualification of the cases in their queue."""
     from passport.org.models import Centre
 
     scheme_ids = [s.id for s in user.coordinated_schemes]
+    # Evaluators of the waiting cases: the queue is short, the history of the scheme is not.
     evaluators = session.execute(
         select(User.id, User.name).where(User.id.in_(
             select(Assignment.user_id).join(Case, Case.id == Assignment.case_id)
-            .where(Case.scheme_id.in_(scheme_ids), Assignment.role == AssignmentRole.EVALUATOR)
+            .where(Case.scheme_id.in_(scheme_ids),
+                   Case.status == CaseStatus.ASSESSMENT_SUBMITTED,
+                   Assignment.role == AssignmentRole.EVALUATOR)
         )).order_by(User.name)
     ).all()
     centres = session.execute(select(Centre.id, Centre.name).order_by(Centre.name)).all()
