@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from babel import dates as babel_dates
+from flask import Flask, g
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, to_user_timezone
 from flask_login import current_user
 
 from passport.cases.workflow import STATUS_LABELS, CaseStatus
@@ -13,9 +14,13 @@ from passport.i18n import country_name, language_endonym, language_name
 
 
 def _datetime(value: datetime | None, fmt: str = "medium") -> str:
+    """In the reader's time zone and language. Babel directly: Flask-Babel's wrapper looks up
+    the locale, zone and configured formats again for every date of a 50-row list."""
     if value is None:
         return ""
-    return format_datetime(value, fmt)
+    if fmt not in ("short", "medium", "long", "full"):
+        return format_datetime(value, fmt)
+    return babel_dates.format_datetime(to_user_timezone(value), fmt, locale=get_locale())
 
 
 def _date(value: date | str | None, fmt: str = "long") -> str:
@@ -61,7 +66,13 @@ def _number(value: float | int | None) -> str:
 
 
 def _status(value: str) -> str:
-    return str(STATUS_LABELS.get(CaseStatus(value), value))
+    """A step's name in the reader's language; translated once per request and language (a
+    list shows it on every row; mails in other languages are rendered in the same request)."""
+    locale = str(get_locale())
+    labels = g.setdefault("status_labels", {})
+    if locale not in labels:
+        labels[locale] = {code: str(label) for code, label in STATUS_LABELS.items()}
+    return labels[locale].get(CaseStatus(value), value)
 
 
 def init_app(app: Flask) -> None:
