@@ -183,6 +183,21 @@ def test_retention_erases_personal_data_and_keeps_the_passport_verifiable(app, w
     assert "erased under the scheme&#39;s retention rule." in page  # the history says so
     assert coordinator.get("/").status_code == 200
     assert coordinator.get(f"/passports/{full.passport.id}.pdf").status_code == 410
+    # Nobody to write to, and no personal data to add back: no link, no new details.
+    assert "Send a new link" not in page and "Edit the candidate" not in page
+    mails = session.scalar(select(func.count()).select_from(OutboxMessage))
+    refused = post_form(coordinator, f"/cases/{full.case.id}/link/reissue", {},
+                        form_page=f"/cases/{full.case.id}")
+    assert refused.status_code in (302, 303)
+    page = coordinator.get(f"/cases/{full.case.id}").get_data(as_text=True)
+    assert "the case is kept only as a record" in page
+    edit = post_form(coordinator, f"/cases/{full.case.id}/candidate",
+                     {"email": "amina@example.org", "preferred_language": "ar"},
+                     form_page=f"/cases/{full.case.id}/candidate")
+    assert "the case is kept only as a record" in edit.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(Candidate, full.case.candidate_id).email in ("", None)
+    assert session.scalar(select(func.count()).select_from(OutboxMessage)) == mails
     # Nothing left to erase the next time.
     again = runner.invoke(args=["retention", "--today", late])
     assert "0 candidate(s) erased." in again.output

@@ -121,7 +121,16 @@ def _send(case: Case, template: str, subject: Any, secret: str, **context: Any) 
         mail.send(to, str(subject), body, case_id=case.id, secrets=[secret])
 
 
+def _require_not_erased(candidate: Candidate) -> None:
+    """After the retention period the case stays only as a record: nobody to write to, and
+    no personal data to be added back."""
+    if candidate.erased_at is not None:
+        raise RuleViolation(_l("The candidate's personal data was erased under the scheme's "
+                               "retention rule: the case is kept only as a record."))
+
+
 def _require_contact(candidate: Candidate) -> None:
+    _require_not_erased(candidate)
     if not (candidate.email or candidate.phone):
         raise RuleViolation(
             _l("Add the candidate's email address or phone number first, to send the link to.")
@@ -522,6 +531,7 @@ def update_candidate(actor: User, case: Case, details: CandidateDetails) -> list
     """Change the contact and intake details of the candidate; returns the changed fields."""
     _require_coordinator_of(actor, case.scheme)
     candidate = case.candidate
+    _require_not_erased(candidate)
     if details.protection_status and details.protection_status not in set(ProtectionStatus):
         raise FieldProblem("protection_status", _l("Choose from the list."))
     values = {
