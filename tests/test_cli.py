@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+from datetime import date
+
 from sqlalchemy import func, select
 
 from passport import migrate
@@ -132,5 +135,17 @@ def test_demo_data_has_cases_at_several_steps_and_passports_in_every_state(runne
     # Review demo (passport/review/demo.py): every state of a passport's life.
     assert {p.status for p in passports} == {"valid", "superseded", "revoked", "expired"}
     assert "closed" in statuses
+    # Demo passports are dated in the past: the printed, signed and stored dates agree, and
+    # each one's PDF is the file that verifies.
+    from passport.passports import signing
+    from passport.passports.services import render_pdf
+
+    backdated = [p for p in passports if p.issued_on < date.today()]
+    assert backdated
+    for passport in passports:
+        assert passport.snapshot["issued_on"] == passport.issued_on.isoformat()
+        assert passport.snapshot["valid_until"] == passport.valid_until.isoformat()
+        assert signing.verify(passport.snapshot, passport.signing_key_id, passport.signature)
+        assert hashlib.sha256(render_pdf(passport)).hexdigest() == passport.pdf_sha256
     coordinator = find_user("coordinator@example.org")
     assert coordinator.has_role(Role.COORDINATOR)

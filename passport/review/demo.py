@@ -4,9 +4,9 @@ valid, superseded, revoked and expired. Built through the service functions; ide
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from passport.auth.models import User
 from passport.cases import services as cases
@@ -17,8 +17,9 @@ from passport.interviews.conclusions import ConclusionData, save_conclusion
 from passport.interviews.models import Assessment, Interview, InterviewStatus
 from passport.interviews.services import AssessmentData, current_assessment, save_assessment
 from passport.org.models import Scheme
-from passport.passports import lifecycle
-from passport.passports.models import Passport
+from passport.passports import lifecycle, signing
+from passport.passports.models import Passport, PassportFile
+from passport.passports.services import add_years, record_file, render_pdf
 from passport.review import appeals
 from passport.review import services as review
 
@@ -84,6 +85,18 @@ def _submitted(coordinator: User, first: User, second: User, scheme: Scheme, row
     return case
 
 
+def _issued_as_of(passport: Passport, issued_on: date, valid_until: date) -> None:
+    """Demo passports span past months and years: date one as if issued then, with the dates
+    in its signed data, its signature and its PDF agreeing with the record."""
+    snapshot = dict(passport.snapshot, issued_on=issued_on.isoformat(),
+                    valid_until=valid_until.isoformat())
+    passport.snapshot = snapshot
+    passport.issued_on, passport.valid_until = issued_on, valid_until
+    passport.signing_key_id, passport.signature = signing.sign(snapshot)
+    session.execute(delete(PassportFile).where(PassportFile.passport_id == passport.id))
+    record_file(passport, render_pdf(passport))
+
+
 def load(users: dict[str, User]) -> None:
     if session.scalar(select(Candidate.id).where(Candidate.given_name == MARKER[0],
                                                  Candidate.family_name == MARKER[1])):
@@ -105,11 +118,10 @@ def load(users: dict[str, User]) -> None:
         passport = review.approve(coordinator, case, "Consistent and well documented.",
                                   language="ar" if row[4] in {"SY", "IQ"} else None)
         issued = today - timedelta(days=days - 1)
-        values = {"issued_on": issued}
         if what == "expired":
-            values = {"issued_on": issued - timedelta(days=5 * 365),
-                      "valid_until": issued - timedelta(days=1)}
-        session.execute(update(Passport).where(Passport.id == passport.id).values(**values))
+            _issued_as_of(passport, issued - timedelta(days=5 * 365), issued - timedelta(days=1))
+        else:
+            _issued_as_of(passport, issued, add_years(issued, passport.scheme.validity_years))
         session.commit()
         session.refresh(passport)
         if what == "superseded":
