@@ -600,6 +600,31 @@ def test_the_first_assessment_draft_starts_from_the_workspace(app, world, held):
     assert "not for the assessment" not in body
 
 
+def test_the_draft_starts_from_the_workspace_after_a_conclusion_was_saved(app, world, held):
+    """Saving one's conclusion in the workspace creates the round's (empty) assessment; the
+    assessment page still starts from the workspace notes, not from that empty row."""
+    from tests.conftest import post_form
+
+    case, interview = held
+    workspace.save(world.ev1, interview, [
+        ("education.0.title", "Master of Pharmacy", 0), ("education.0.field", "Pharmacy", 0),
+        ("summary.assessment", "Completed a five-year programme.", 0)])
+    client = client_of(app, "ev1@test.org")
+    response = post_form(client, f"/interviews/{interview.id}/conclusion", {
+        "conclusion-level": "master", "conclusion-completed": "y",
+        "conclusion-years_completed": "5", "conclusion-conclusion": "A master.",
+        "submit": "1"}, form_page=f"/interviews/{interview.id}/workspace")
+    assert response.status_code == 302
+    body = client.get(f"/cases/{case.id}/assessment").get_data(as_text=True)
+    assert 'value="Master of Pharmacy"' in body and 'value="Pharmacy"' in body
+    assert "Completed a five-year programme." in body
+    # A draft the evaluators saved themselves is never replaced by the workspace notes.
+    save_assessment(world.ev1, case, assessment_data(qualification_title="Own title"),
+                    submit=False)
+    body = client.get(f"/cases/{case.id}/assessment").get_data(as_text=True)
+    assert 'value="Own title"' in body and "Master of Pharmacy" not in body
+
+
 def test_a_page_left_open_gets_a_fresh_csrf_token(app, world, held):
     case, interview = held
     ev1 = client_of(app, "ev1@test.org")

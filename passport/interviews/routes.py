@@ -45,8 +45,9 @@ def assessment(case_id: int):
     case = load_case(case_id, Need.ASSESS)
     existing = services.current_assessment(case)
     form = AssessmentForm(obj=existing if request.method == "GET" else None)
-    if request.method == "GET" and existing is None:
-        # The first draft starts from what the evaluators wrote in the interview workspace.
+    if request.method == "GET" and (existing is None or services.is_blank(existing)):
+        # The first draft starts from what the evaluators wrote in the interview workspace
+        # (also when a conclusion saved in the workspace already made the round's empty row).
         held = scheduling.current_interview(case)
         if held is not None:
             for name, value in workspace.assessment_draft(held).items():

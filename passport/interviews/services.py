@@ -44,6 +44,13 @@ def current_assessment(case: Case) -> Assessment | None:
     )
 
 
+def is_blank(assessment: Assessment) -> bool:
+    """Nobody has written this assessment yet: the empty row that an evaluator's conclusion
+    creates for its round. (A saved draft always has a title, a field and a summary.)"""
+    return not (assessment.qualification_title or assessment.field_of_study
+                or assessment.summary)
+
+
 def assessment_for_round(case: Case) -> Assessment:
     round_no = current_round(case)
     latest = current_assessment(case)

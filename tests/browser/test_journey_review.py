@@ -2,7 +2,11 @@
 review queue and returns it with a comment; the first evaluator reads the comment and submits
 again; the coordinator approves it with Arabic as the passport's second language and downloads
 the PDF; an anonymous visitor uploads that file on the public check page and learns it is
-genuine and valid. axe-core checks the review page."""
+genuine and valid. Then the candidate gets a new link from the coordinator, opens it on a phone,
+passes the date-of-birth check and consents, and downloads the passport; a verifier scans the
+QR code in the candidate's file, opens the verification page it leads to, sees the passport is
+valid, and uploads the candidate's file: exactly the passport that was issued. axe-core checks
+the review page, the candidate's page and the verification pages."""
 
 from __future__ import annotations
 
@@ -10,8 +14,9 @@ import re
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
-from tests.browser.conftest import LAPTOP, assert_accessible, login
+from tests.browser.conftest import LAPTOP, PHONE, assert_accessible, login
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +27,7 @@ def test_return_resubmit_approve_and_verify(live, live_world, new_page, axe_sour
                                             tmp_path: Path):
     from passport.db import session
 
-    case = live_world.submitted_case()
+    case = live_world.submitted_case(email="amina@example.org")  # the candidate's address
     case_id, reference = case.id, case.reference
     session.commit()
 
@@ -94,3 +99,84 @@ def test_return_resubmit_approve_and_verify(live, live_world, new_page, axe_sour
     assert v_main.locator(".verdict-good", has_text="Valid").count() == 1
     assert number in text
     assert_accessible(visitor, axe_source)
+
+    # The candidate needs a working link to their page: the coordinator sends a new one from
+    # the case page and passes it on from the outbox.
+    coordinator.goto(live(f"/cases/{case_id}"))
+    main.get_by_role("button", name="Send a new link").click()
+    coordinator.wait_for_url(re.compile(rf"/cases/{case_id}#intake$"))
+    flashes = main.locator(".flashes").inner_text()
+    assert "A new link is sent; the old one no longer works." in flashes
+    assert "the message is in the outbox" in flashes  # no mail server in the tests
+    coordinator.goto(live("/outbox"))
+    main.get_by_role("link", name="Your qualifications passport: a new link to your personal "
+                     "page").click()
+    body = main.locator("pre.message-body").inner_text()
+    link = re.search(r"http://127\.0\.0\.1:\d+/c/[A-Za-z0-9_-]{43}", body).group(0)
+
+    # The candidate opens it on a phone, proves the date of birth, consents ...
+    phone = new_page(PHONE)
+    phone.goto(link)
+    phone.wait_for_url(re.compile(r"/candidate/verify$"))
+    phone.select_option("select[name=month]", "3")
+    phone.fill("input[name=year]", "1991")
+    phone.locator("form:has(input[name=year]) button[type=submit]").click()
+    phone.wait_for_url(re.compile(r"/candidate(/consent)?$"))
+    p_main = phone.locator("main")
+    if phone.url.endswith("/consent"):
+        phone.check("input[name=agree]")
+        p_main.locator("form button[type=submit]").click()
+        phone.wait_for_url(re.compile(r"/candidate$"))
+    # ... and downloads the passport from their page.
+    assert "Your qualifications passport is ready." in p_main.inner_text()
+    assert number in p_main.inner_text()
+    assert_accessible(phone, axe_source)
+    with phone.expect_download() as download_info:
+        p_main.get_by_role("link", name="Download your passport (PDF)").click()
+    download = download_info.value
+    assert download.suggested_filename == f"passport-{number}.pdf"
+    own = tmp_path / "candidate" / download.suggested_filename
+    download.save_as(own)
+    assert own.read_bytes() == pdf.read_bytes()  # the one document that was issued
+
+    # A verifier scans the QR code printed on the candidate's passport ...
+    from passport.db import session
+    from passport.passports.models import Passport
+
+    url = scan_qr_code(own.read_bytes())
+    session.expire_all()
+    issued = session.scalar(select(Passport).where(Passport.number == number))
+    assert url == live(f"/verify/{issued.public_id}") == issued.snapshot["verify_url"]
+    session.commit()
+
+    # ... opens the page it leads to on their phone, and sees the passport is valid ...
+    verifier = new_page(PHONE)
+    verifier.goto(url)
+    vp_main = verifier.locator("main")
+    assert vp_main.locator(".verdict-good", has_text="Valid").count() == 1
+    text = vp_main.inner_text()
+    assert number in text and "Amina Haddad" in text and "1991" in text
+    assert_accessible(verifier, axe_source)
+
+    # ... then uploads the candidate's file: it is exactly what was issued.
+    vp_main.locator("input[type=file]").set_input_files(str(own))
+    vp_main.get_by_role("button", name="Check the file").click()
+    verifier.wait_for_selector(".upload-result")
+    assert ("This file is exactly the passport that was issued."
+            in vp_main.locator(".upload-result").inner_text())
+    assert_accessible(verifier, axe_source)
+
+
+def scan_qr_code(data: bytes) -> str:
+    """What a phone's camera reads from the QR code on the passport's first page."""
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    from passport.review.preview import page_image  # PDFium, one thread at a time
+
+    image = Image.open(io.BytesIO(page_image(data, 0, scale=3)))
+    found = [r.text for r in zxingcpp.read_barcodes(image)]
+    assert len(found) == 1, found
+    return found[0]
