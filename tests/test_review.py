@@ -59,6 +59,16 @@ def test_queue_filters(app, world, client):
     login(client, world.coordinator.email)
     page = client.get(f"/review?evaluator={world.ev3.id}").get_data(as_text=True)
     assert "Pair13" in page and "Pair12" not in page and "1 assessment waiting" in page
+    assert 'value="Eleni Eval"' in page  # the name box says whose cases these are
+    # By part of the name, as a coordinator types it; wildcards are plain letters.
+    page = client.get("/review?evaluator_name=eleni").get_data(as_text=True)
+    assert "Pair13" in page and "Pair12" not in page and "1 assessment waiting" in page
+    page = client.get("/review?evaluator_name=Eval").get_data(as_text=True)
+    assert "Pair13" in page and "Pair12" in page
+    # Each evaluator's name in a row leads to the queue of their cases.
+    assert f'<a href="/review?evaluator={world.ev3.id}">Eleni Eval</a>' in page
+    page = client.get("/review?evaluator_name=%25").get_data(as_text=True)
+    assert "Nothing is waiting" in page
     page = client.get(f"/review?centre={world.doatap.id}").get_data(as_text=True)
     assert "Pair13" in page and "Pair12" not in page
     page = client.get("/review?country=SY").get_data(as_text=True)

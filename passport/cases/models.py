@@ -107,7 +107,9 @@ class Case(Base):
         Index("ix_cases_updated", "updated_at", "id"),
         Index("ix_cases_status_updated", "status", "updated_at", "id"),
         Index("ix_cases_scheme_updated", "scheme_id", "updated_at", "id"),
-        Index("ix_cases_scheme_status_updated", "scheme_id", "status", "updated_at", "id"),
+        # The country last: the review queue lists the countries of its cases from the index.
+        Index("ix_cases_scheme_status_updated", "scheme_id", "status", "updated_at", "id",
+              "qualification_country"),
         Index("ix_cases_qualification_country", "qualification_country", "updated_at", "id"),
         # Name search: from the matching candidates to their cases' order, without reading
         # the cases themselves (covering).

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from passport.db import Base, UTCDateTime, utcnow
@@ -63,6 +63,8 @@ class Appeal(Base):
     the one who made the decision."""
 
     __tablename__ = "appeals"
+    # The review queue lists the open ones, oldest first.
+    __table_args__ = (Index("ix_appeals_outcome_submitted", "outcome", "submitted_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)

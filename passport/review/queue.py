@@ -30,12 +30,15 @@ class Filters:
     centre: int | None = None
     country: str | None = None
     evaluator: int | None = None
+    # Part of an evaluator's name, as typed: a network has too many evaluators for a list.
+    evaluator_name: str | None = None
     waiting_days: int | None = None
 
     def as_args(self) -> dict[str, object]:
         return {k: v for k, v in {
             "scheme": self.scheme, "centre": self.centre, "country": self.country,
-            "evaluator": self.evaluator, "waiting": self.waiting_days,
+            "evaluator": self.evaluator, "evaluator_name": self.evaluator_name,
+            "waiting": self.waiting_days,
         }.items() if v}
 
 
@@ -79,6 +82,11 @@ def _base(user: User, filters: Filters, now: datetime):
         query = query.where(Case.id.in_(
             select(Assignment.case_id).where(Assignment.user_id == filters.evaluator,
                                              Assignment.role == AssignmentRole.EVALUATOR)))
+    if filters.evaluator_name:
+        query = query.where(Case.id.in_(
+            select(Assignment.case_id).join(User, User.id == Assignment.user_id)
+            .where(User.name.icontains(filters.evaluator_name, autoescape=True),
+                   Assignment.role == AssignmentRole.EVALUATOR)))
     if filters.centre:
         query = query.where(Case.id.in_(
             select(Assignment.case_id).join(User, User.id == Assignment.user_id)
@@ -152,20 +160,11 @@ def review_queue(user: User, filters: Filters, page: int = 1,
 
 
 def filter_choices(user: User) -> dict[str, list[tuple[object, str]]]:
-    """Choices of the filter form: the coordinator's schemes, centres, and the evaluators and
-    countries of qualification of the cases in their queue."""
+    """Choices of the filter form: the coordinator's schemes, centres, and the countries of
+    qualification in their queue. (Evaluators are found by name: there can be thousands.)"""
     from passport.org.models import Centre
 
     scheme_ids = [s.id for s in user.coordinated_schemes]
-    # Evaluators of the waiting cases: the queue is short, the history of the scheme is not.
-    evaluators = session.execute(
-        select(User.id, User.name).where(User.id.in_(
-            select(Assignment.user_id).join(Case, Case.id == Assignment.case_id)
-            .where(Case.scheme_id.in_(scheme_ids),
-                   Case.status == CaseStatus.ASSESSMENT_SUBMITTED,
-                   Assignment.role == AssignmentRole.EVALUATOR)
-        )).order_by(User.name)
-    ).all()
     centres = session.execute(select(Centre.id, Centre.name).order_by(Centre.name)).all()
     countries = session.scalars(
         select(Case.qualification_country).distinct()
@@ -176,6 +175,5 @@ def filter_choices(user: User) -> dict[str, list[tuple[object, str]]]:
     return {
         "schemes": [(s.id, s.code) for s in user.coordinated_schemes],
         "centres": [(c.id, c.name) for c in centres],
-        "evaluators": [(e.id, e.name) for e in evaluators],
         "countries": [(c, c) for c in countries],
     }

@@ -60,6 +60,7 @@ def review_queue():
     filters = queue.Filters(
         scheme=_int_arg("scheme"), centre=_int_arg("centre"), country=country,
         evaluator=_int_arg("evaluator"),
+        evaluator_name=(request.args.get("evaluator_name") or "").strip()[:100] or None,
         waiting_days=waiting if waiting in queue.WAITING_CHOICES else None,
     )
     result = queue.review_queue(current_user, filters, request.args.get("page", 1, type=int))
@@ -68,6 +69,7 @@ def review_queue():
         result=result,
         filters=filters,
         choices=queue.filter_choices(current_user),
+        evaluator=session.get(User, filters.evaluator) if filters.evaluator else None,
         waiting_choices=queue.WAITING_CHOICES,
         now=utcnow(),
         appeals=appeals.pending_for(current_user),
