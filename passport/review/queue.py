@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from passport.auth.models import User
-from passport.cases.models import Assignment, AssignmentRole, Case
+from passport.cases.models import WAITING_FOR_REVIEW, Assignment, AssignmentRole, Case
 from passport.cases.workflow import CaseStatus
 from passport.db import session, utcnow
 from passport.interviews.conclusions import COMPARED
@@ -168,8 +168,7 @@ def filter_choices(user: User) -> dict[str, list[tuple[object, str]]]:
     centres = session.execute(select(Centre.id, Centre.name).order_by(Centre.name)).all()
     countries = session.scalars(
         select(Case.qualification_country).distinct()
-        .where(Case.scheme_id.in_(scheme_ids),
-               Case.status == CaseStatus.ASSESSMENT_SUBMITTED)
+        .where(Case.scheme_id.in_(scheme_ids), text(f"cases.{WAITING_FOR_REVIEW}"))
         .order_by(Case.qualification_country)
     ).all()
     return {

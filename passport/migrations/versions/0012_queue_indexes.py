@@ -4,6 +4,7 @@ Revision ID: 0012
 Revises: 0011
 """
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
@@ -14,15 +15,11 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_index("ix_appeals_outcome_submitted", "appeals", ["outcome", "submitted_at"])
-    # The country joins the queue's index (last, so the order stays), so that the list of
-    # the waiting cases' countries is read from the index alone.
-    op.drop_index("ix_cases_scheme_status_updated", table_name="cases")
-    op.create_index("ix_cases_scheme_status_updated", "cases",
-                    ["scheme_id", "status", "updated_at", "id", "qualification_country"])
+    waiting = sa.text("status = 'assessment_submitted'")
+    op.create_index("ix_cases_waiting_country", "cases", ["scheme_id", "qualification_country"],
+                    sqlite_where=waiting, postgresql_where=waiting)
 
 
 def downgrade() -> None:
-    op.drop_index("ix_cases_scheme_status_updated", table_name="cases")
-    op.create_index("ix_cases_scheme_status_updated", "cases",
-                    ["scheme_id", "status", "updated_at", "id"])
+    op.drop_index("ix_cases_waiting_country", table_name="cases")
     op.drop_index("ix_appeals_outcome_submitted", table_name="appeals")
