@@ -127,6 +127,7 @@ def main() -> None:
 
     from passport import create_app
     from passport.extensions import csrf
+    from passport.security import accepts_json
     from tests.browser_support import HttpUser
     from tests.conftest import PASSWORD
 
@@ -140,6 +141,7 @@ def main() -> None:
 
     @app.post("/bench/bare")
     @csrf.exempt
+    @accepts_json  # as the workspace's save endpoint is
     def bare():
         return jsonify(saved={c["field"]: 1 for c in request.get_json()["changes"]})
 
