@@ -510,7 +510,14 @@ def generate(n_cases: int, seed: int = 1, *, force: bool = False,
                     ReviewDecision.__table__, AuditEntry.__table__,
                     TrainingRecord.__table__])
     session.commit()
-    session.connection().exec_driver_sql("ANALYZE")  # fresh statistics for the planner
-    session.commit()
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        # What autovacuum does to a database in use: statistics for the planner, and the
+        # visibility map, without which index-only scans still read every table row.
+        with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE")
+    else:
+        session.connection().exec_driver_sql("ANALYZE")  # fresh statistics for the planner
+        session.commit()
     counts["seconds"] = (datetime.now(UTC) - started).seconds
     return counts
