@@ -24,7 +24,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, and_, event, func, or_, select, text, tuple_
+from sqlalchemy import Select, and_, event, func, intersect, or_, select, text, tuple_
 from sqlalchemy.orm import Session, lazyload
 
 from passport.cases.models import Candidate, CandidateNameTerm, Case
@@ -183,14 +183,17 @@ def _name_condition(words: list[str]) -> Any:
                   for w in substring]
             )
         ))
-    for word in words:
-        if word in substring:
-            continue
+    prefixes = [
+        select(CandidateNameTerm.candidate_id).where(
+            CandidateNameTerm.term >= word, CandidateNameTerm.term < word + _LAST)
+        for word in words if word not in substring
+    ]
+    if prefixes:
+        # One set of candidates having every word (INTERSECT of the index ranges), not one
+        # IN list per word: for "Nour Rahman" the database then looks up the cases of the 20
+        # people called so, not of the 1,500 called Nour.
         conditions.append(Case.candidate_id.in_(
-            select(CandidateNameTerm.candidate_id).where(
-                CandidateNameTerm.term >= word, CandidateNameTerm.term < word + _LAST
-            )
-        ))
+            prefixes[0] if len(prefixes) == 1 else intersect(*prefixes)))
     return and_(*conditions)
 
 
