@@ -1,8 +1,8 @@
 """The coordinators' review queue: submitted assessments of their schemes, oldest first.
 
 A page costs a fixed number of queries whatever its length: one count, the ids of the page (from
-the index, in waiting order), those cases with candidate and scheme joined, their evaluators
-(selectin), their current assessments and those assessments' conclusions (disagreements).
+the index, in waiting order), those cases with candidate and scheme joined, their evaluators'
+names, their current assessments and those assessments' conclusions (disagreements).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, text
+from sqlalchemy.orm import lazyload
 
 from passport.auth.models import User
 from passport.cases.models import WAITING_FOR_REVIEW, Assignment, AssignmentRole, Case
@@ -48,6 +49,7 @@ class QueueRow:
     submitted_at: datetime
     round: int
     disagreement: list[str] = field(default_factory=list)
+    evaluators: list[tuple[int, str]] = field(default_factory=list)  # (user id, name)
 
     def waiting(self, now: datetime) -> timedelta:
         return now - self.submitted_at
@@ -97,6 +99,22 @@ def _base(user: User, filters: Filters, now: datetime):
     return query
 
 
+def _evaluator_names(case_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+    """The evaluators of these cases as (id, name): plain rows, not user objects with their
+    roles and centres (a page of 50 cases can name 100 different people)."""
+    names: dict[int, list[tuple[int, str]]] = {}
+    if case_ids:
+        for case_id, user_id, name in session.execute(
+            select(Assignment.case_id, User.id, User.name)
+            .join(User, User.id == Assignment.user_id)
+            .where(Assignment.case_id.in_(case_ids),
+                   Assignment.role == AssignmentRole.EVALUATOR)
+            .order_by(Assignment.case_id, Assignment.id)
+        ):
+            names.setdefault(case_id, []).append((user_id, name))
+    return names
+
+
 def _current_assessments(case_ids: list[int]) -> dict[int, Assessment]:
     """The newest round's assessment of each of these cases (the one under review)."""
     current: dict[int, Assessment] = {}
@@ -144,7 +162,11 @@ def review_queue(user: User, filters: Filters, page: int = 1,
         query.with_only_columns(Case.id).order_by(Case.updated_at, Case.id)
         .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ))
-    loaded = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(ids))).unique()}
+    loaded = {c.id: c for c in session.scalars(
+        select(Case).where(Case.id.in_(ids))
+        .options(lazyload(Case.assignments))  # the names below are all the page shows
+    ).unique()}
+    evaluators = _evaluator_names(ids)
     assessments = _current_assessments(ids)
     differing = _disagreements([a.id for a in assessments.values()])
     rows = []
@@ -155,6 +177,7 @@ def review_queue(user: User, filters: Filters, page: int = 1,
             submitted_at=(assessment and assessment.submitted_at) or loaded[case_id].updated_at,
             round=assessment.round if assessment else 1,
             disagreement=differing.get(assessment.id, []) if assessment else [],
+            evaluators=evaluators.get(case_id, []),
         ))
     return QueuePage(rows=rows, total=total, by_scheme=counts, page=page, pages=pages)
 
