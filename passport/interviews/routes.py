@@ -148,10 +148,7 @@ def _refusal_to_form(form: ScheduleForm, exc: ServiceError) -> None:
 def schedule(case_id: int):
     """Schedule the case's interview, or move the one that is scheduled."""
     case = load_case(case_id, Need.MANAGE)
-    existing = session.scalar(
-        select(Interview).where(Interview.case_id == case.id,
-                                Interview.status == InterviewStatus.SCHEDULED)
-    )
+    existing = scheduling.booked_interview(case)
     form = schedule_form(case, existing)
     if form.validate_on_submit():
         data = _schedule_data(form)

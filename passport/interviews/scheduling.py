@@ -268,6 +268,12 @@ def problems(data: ScheduleData, *, now: datetime) -> dict[str, Any]:
     return found
 
 
+def _busy(person: User, other: Interview, tz_name: str | None) -> Any:
+    return _l("%(name)s already has an interview at that time (%(when)s, %(minutes)d minutes).",
+              name=person.name, when=when(other.starts_at, tz_name),
+              minutes=other.duration_minutes)
+
+
 def validate(case: Case, data: ScheduleData, *, now: datetime,
              exclude_id: int | None = None) -> tuple[datetime, list[User], list[User]]:
     """Check a booking; returns (UTC start, leads, observers) or raises FieldRefusal."""
@@ -281,10 +287,7 @@ def validate(case: Case, data: ScheduleData, *, now: datetime,
     ends_at = starts_at + timedelta(minutes=data.duration_minutes)
     for person, other in clashes([u.id for u in leads + observers], starts_at, ends_at,
                                  exclude_id):
-        raise FieldRefusal("start", _l(
-            "%(name)s already has an interview at that time (%(when)s, %(minutes)d minutes).",
-            name=person.name, when=when(other.starts_at, data.timezone),
-            minutes=other.duration_minutes))
+        raise FieldRefusal("start", _busy(person, other, data.timezone))
     try:
         check_pair(case.scheme, case.qualification_country, leads[0], leads[1],
                    starts_at.date())
@@ -408,6 +411,7 @@ def cancel(actor: User, interview: Interview, reason: str = "") -> None:
 
 
 def booked_interview(case: Case) -> Interview | None:
+    """The case's interview that is scheduled (at most one is)."""
     return session.scalar(select(Interview).where(
         Interview.case_id == case.id, Interview.status == InterviewStatus.SCHEDULED))
 
@@ -420,10 +424,7 @@ def observer_joins(case: Case, person: User) -> None:
         return
     for _person, other in clashes([person.id], interview.starts_at, interview.ends_at,
                                   interview.id):
-        raise RuleViolation(_l(
-            "%(name)s already has an interview at that time (%(when)s, %(minutes)d minutes).",
-            name=person.name, when=when(other.starts_at, interview.entered_timezone),
-            minutes=other.duration_minutes))
+        raise RuleViolation(_busy(person, other, interview.entered_timezone))
     session.add(InterviewParticipant(interview_id=interview.id, user_id=person.id,
                                      role=ParticipantRole.OBSERVER))
     session.flush()

@@ -127,15 +127,21 @@ def issue(case: Case, assessment: Assessment, approver: User,
         second_language=language if language in PDF_LANGUAGES else second_language(
             case.candidate),
     )
-    passport.signing_key_id, passport.signature = signing.sign(snapshot)
     session.add(passport)
     session.flush()
-    record_file(passport, render_pdf(passport))
+    seal(passport)
     audit.record(approver, "passport.issued", passport, case_id=case.id,
                  after={"number": number, "valid_until": snapshot["valid_until"],
                         "language": passport.second_language,
                         "key_id": passport.signing_key_id})
     return passport
+
+
+def seal(passport: Passport) -> None:
+    """Sign the passport's data and record the PDF made from it (the one that verifies). The
+    passport must have its id (flushed); the caller commits."""
+    passport.signing_key_id, passport.signature = signing.sign(passport.snapshot)
+    record_file(passport, render_pdf(passport))
 
 
 def render_pdf(passport: Passport, language: str | None = None) -> bytes:

@@ -17,9 +17,9 @@ from passport.interviews.conclusions import ConclusionData, save_conclusion
 from passport.interviews.models import Assessment, Interview, InterviewStatus
 from passport.interviews.services import AssessmentData, current_assessment, save_assessment
 from passport.org.models import Scheme
-from passport.passports import lifecycle, signing
+from passport.passports import lifecycle
 from passport.passports.models import Passport, PassportFile
-from passport.passports.services import add_years, record_file, render_pdf
+from passport.passports.services import add_years, seal
 from passport.review import appeals
 from passport.review import services as review
 
@@ -92,9 +92,8 @@ def _issued_as_of(passport: Passport, issued_on: date, valid_until: date) -> Non
                     valid_until=valid_until.isoformat())
     passport.snapshot = snapshot
     passport.issued_on, passport.valid_until = issued_on, valid_until
-    passport.signing_key_id, passport.signature = signing.sign(snapshot)
     session.execute(delete(PassportFile).where(PassportFile.passport_id == passport.id))
-    record_file(passport, render_pdf(passport))
+    seal(passport)
 
 
 def load(users: dict[str, User]) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, text
+from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.orm import lazyload
 
 from passport.auth.models import User
@@ -64,6 +64,13 @@ class QueuePage:
     pages: int
 
 
+def _evaluated_by(condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Cases with an evaluator (not an observer) who meets `condition` on users."""
+    return Case.id.in_(
+        select(Assignment.case_id).join(User, User.id == Assignment.user_id)
+        .where(Assignment.role == AssignmentRole.EVALUATOR, condition))
+
+
 def _base(user: User, filters: Filters, now: datetime):
     """The waiting cases, as a query on cases alone. A case's `updated_at` is when it last
     changed step (only `workflow.apply` sets it), so for a submitted assessment it is when it
@@ -81,19 +88,12 @@ def _base(user: User, filters: Filters, now: datetime):
     if filters.country:
         query = query.where(Case.qualification_country == filters.country)
     if filters.evaluator:
-        query = query.where(Case.id.in_(
-            select(Assignment.case_id).where(Assignment.user_id == filters.evaluator,
-                                             Assignment.role == AssignmentRole.EVALUATOR)))
+        query = query.where(_evaluated_by(User.id == filters.evaluator))
     if filters.evaluator_name:
-        query = query.where(Case.id.in_(
-            select(Assignment.case_id).join(User, User.id == Assignment.user_id)
-            .where(User.name.icontains(filters.evaluator_name, autoescape=True),
-                   Assignment.role == AssignmentRole.EVALUATOR)))
+        query = query.where(_evaluated_by(
+            User.name.icontains(filters.evaluator_name, autoescape=True)))
     if filters.centre:
-        query = query.where(Case.id.in_(
-            select(Assignment.case_id).join(User, User.id == Assignment.user_id)
-            .where(User.centre_id == filters.centre,
-                   Assignment.role == AssignmentRole.EVALUATOR)))
+        query = query.where(_evaluated_by(User.centre_id == filters.centre))
     if filters.waiting_days:
         query = query.where(Case.updated_at <= now - timedelta(days=filters.waiting_days))
     return query
