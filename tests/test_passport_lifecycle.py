@@ -201,21 +201,8 @@ def test_granted_appeal_on_a_passport_leads_to_a_new_passport_superseding_it(app
 
 def test_candidate_sees_the_reason_in_their_language_and_appeals_from_their_page(
         app, world, client):
-    from passport.cases import services as cases
-    from passport.interviews.services import save_assessment
-    from tests.conftest import assessment_data, hold_interview
-    from tests.test_intake_candidate import COMPLETE
-
     second_coordinator(world)
-    case, token = invited(world)
-    open_link(client, token)
-    consent(client)
-    post(client, "/candidate/questionnaire", {**COMPLETE, "action": "submit"})
-    session.refresh(case)
-    cases.screen(world.coordinator, case, eligible=True)
-    cases.assign_evaluators(world.coordinator, case, world.ev1, world.ev2)
-    hold_interview(case, candidate_agreed=True)
-    save_assessment(world.ev1, case, assessment_data(), submit=True)
+    case = assessed_through_the_portal(world, client)
     review.close_without_passport(world.coordinator, case, "not_completed",
                                   "The final year was not completed.")
     page = client.get("/candidate").get_data(as_text=True)
@@ -239,14 +226,9 @@ def test_candidate_sees_the_reason_in_their_language_and_appeals_from_their_page
     assert french in client.get("/candidate").get_data(as_text=True)
 
 
-def _token(client):
-    import re
-
-    page = client.get("/candidate").get_data(as_text=True)
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-
-
-def test_candidate_appeal_after_the_window_gets_a_clear_message(app, world, client):
+def assessed_through_the_portal(world, client):
+    """A case whose candidate, logged in on `client`, applied through their personal page,
+    and whose assessment the evaluators then submitted for review."""
     from passport.cases import services as cases
     from passport.interviews.services import save_assessment
     from tests.conftest import assessment_data, hold_interview
@@ -261,6 +243,18 @@ def test_candidate_appeal_after_the_window_gets_a_clear_message(app, world, clie
     cases.assign_evaluators(world.coordinator, case, world.ev1, world.ev2)
     hold_interview(case, candidate_agreed=True)
     save_assessment(world.ev1, case, assessment_data(), submit=True)
+    return case
+
+
+def _token(client):
+    import re
+
+    page = client.get("/candidate").get_data(as_text=True)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+
+def test_candidate_appeal_after_the_window_gets_a_clear_message(app, world, client):
+    case = assessed_through_the_portal(world, client)
     review.close_without_passport(world.coordinator, case, "other", "No.")
     _decision_time(case, utcnow() - timedelta(days=30))
     page = client.get("/candidate").get_data(as_text=True)

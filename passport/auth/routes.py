@@ -193,6 +193,13 @@ def _enrol_page(user: User, form: FlaskForm, action: str, status: int = 200):
     return response
 
 
+def _code_refused(user: User, form: FlaskForm, action: str):
+    """The enrolment page again, the wrong code's message next to the field."""
+    form.code.errors = [*form.code.errors, _("This code is not right. Type the code the app "
+                                             "shows now.")]
+    return _enrol_page(user, form, action, 400)
+
+
 def _codes_page(codes: list[str], target: str):
     response = Response(render_template("auth/recovery_codes.html", codes=codes,
                                         target=target))
@@ -217,9 +224,7 @@ def setup():
             _start_session(user, target)
             return _codes_page(codes, _safe_next(target))
         services.register_failure(user)
-        form.code.errors = [*form.code.errors, _("This code is not right. Type the code the "
-                                                 "app shows now.")]
-        return _enrol_page(user, form, url_for("auth.setup"), 400)
+        return _code_refused(user, form, url_for("auth.setup"))
     return _enrol_page(user, form, url_for("auth.setup"))
 
 
@@ -280,9 +285,7 @@ def two_factor():
         codes = twofactor.confirm_enrolment(user, form.code.data)
         if codes is not None:
             return _codes_page(codes, url_for("auth.account"))
-        form.code.errors = [*form.code.errors, _("This code is not right. Type the code the "
-                                                 "app shows now.")]
-        return _enrol_page(user, form, url_for("auth.two_factor"), 400)
+        return _code_refused(user, form, url_for("auth.two_factor"))
     return _enrol_page(user, form, url_for("auth.two_factor"))
 
 
