@@ -100,7 +100,7 @@ class CandidateNameTerm(Base):
 
 
 # The condition of the partial index below, written out (a bound parameter would not match).
-WAITING_FOR_REVIEW = "status = 'assessment_submitted'"
+WAITING_FOR_REVIEW = f"status = '{CaseStatus.ASSESSMENT_SUBMITTED.value}'"
 
 
 class Case(Base):
