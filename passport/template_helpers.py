@@ -20,7 +20,14 @@ def _datetime(value: datetime | None, fmt: str = "medium") -> str:
         return ""
     if fmt not in ("short", "medium", "long", "full"):
         return format_datetime(value, fmt)
-    return babel_dates.format_datetime(to_user_timezone(value), fmt, locale=get_locale())
+    local, locale = to_user_timezone(value), get_locale()
+    if fmt == "short":
+        # The month in words: CLDR's all-digit short date is "11/30/26" in English, which most
+        # of our readers take for a different day. Medium date, short time, the locale's glue.
+        return (str(locale.datetime_formats["medium"])
+                .replace("{1}", babel_dates.format_date(local, "medium", locale=locale))
+                .replace("{0}", babel_dates.format_time(local, "short", locale=locale)))
+    return babel_dates.format_datetime(local, fmt, locale=locale)
 
 
 def _date(value: date | str | None, fmt: str = "long") -> str:

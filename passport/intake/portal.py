@@ -474,7 +474,6 @@ def autosave(case: Case):
         return jsonify(saved=False, message=str(exc.message)), exc.status_code
     return jsonify(
         saved=True,
-        saved_at=format_datetime(record.updated_at, "short"),
         message=_("Saved at %(time)s", time=format_datetime(record.updated_at, "HH:mm")),
     )
 
