@@ -119,3 +119,32 @@ def test_file_sizes_and_dates_follow_the_language(app):
         assert app.jinja_env.filters["country"]("SY") == "Syria"
     with app.test_request_context(), force_locale("ar"):
         assert app.jinja_env.filters["country"]("NO") == "النرويج"
+
+
+def test_times_name_the_month_in_the_readers_language_and_zone(app):
+    """A list's "last change": 11/30/26 is the 30th of November to an American and nonsense to
+    most of our readers; the month in words is read the same everywhere."""
+    from datetime import UTC, datetime
+
+    from flask_babel import force_locale
+
+    moment = datetime(2026, 11, 30, 23, 40, 12, tzinfo=UTC)
+    show = app.jinja_env.filters["datetime"]
+    with app.test_request_context():
+        with force_locale("en"):
+            assert show(moment, "short") == "Nov 30, 2026, 11:40\u202fPM"
+        with force_locale("fr"):
+            assert show(moment, "short") == "30 nov. 2026, 23:40"
+            assert show(moment, "long") == "30 novembre 2026, 23:40:12 TU"
+        with force_locale("uk"):
+            assert show(moment, "short") == "30 лист. 2026\u202fр., 23:40"
+    # The same moment is the next day in Oslo: a day or clock formatted once must not be
+    # reused across zones.
+    with app.test_request_context():
+        from flask import g
+        from flask_babel import refresh
+
+        g.timezone_override = "Europe/Oslo"
+        refresh()
+        with force_locale("nb"):
+            assert show(moment, "short") == "1. des. 2026, 00:40"

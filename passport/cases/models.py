@@ -25,6 +25,11 @@ class ProtectionStatus(StrEnum):
     OTHER = "other"
 
 
+def case_reference(case_id: int) -> str:
+    """How people quote a case: "C-000042"."""
+    return f"C-{case_id:06d}"
+
+
 class Candidate(Base):
     __tablename__ = "candidates"
     __table_args__ = (
@@ -146,7 +151,7 @@ class Case(Base):
 
     @property
     def reference(self) -> str:
-        return f"C-{self.id:06d}"
+        return case_reference(self.id)
 
     @property
     def evaluators(self) -> list[User]:
