@@ -177,12 +177,15 @@ def _name_condition(words: list[str]) -> Any:
     trigram = trigram_search_available()
     substring = [w for w in words if trigram and len(w) >= 3]
     if substring:
-        conditions.append(Case.candidate_id.in_(
-            select(Candidate.id).where(
-                *[Candidate.search_key.like(f"%{_escape_like(w)}%", escape="\\")
-                  for w in substring]
-            )
-        ))
+        # Materialized: the matching candidates first (trigram index), then their cases. Left
+        # to itself PostgreSQL walks all cases newest first and tests each candidate's name,
+        # which for a common family name is thousands of lookups (39 ms instead of 11 at
+        # 100,000 cases).
+        matching = select(Candidate.id).where(
+            *[Candidate.search_key.like(f"%{_escape_like(w)}%", escape="\\")
+              for w in substring]
+        ).cte("matching_candidates").prefix_with("MATERIALIZED")
+        conditions.append(Case.candidate_id.in_(select(matching.c.id)))
     prefixes = [
         select(CandidateNameTerm.candidate_id).where(
             CandidateNameTerm.term >= word, CandidateNameTerm.term < word + _LAST)
