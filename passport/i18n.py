@@ -59,6 +59,13 @@ def select_timezone() -> str:
     return "UTC"
 
 
+def isolated(text: str) -> str:
+    """A name in its own direction inside a translated sentence (first-strong isolate): an
+    English course title quoted in Arabic keeps its words and quotes in order, in pages, mails
+    and files alike."""
+    return f"\u2068{text}\u2069"
+
+
 def text_direction() -> str:
     return "rtl" if str(get_locale()).split("_")[0] in RTL_LOCALES else "ltr"
 

@@ -34,13 +34,13 @@ def test_status_follows_records_as_they_are_added_and_expire(world, national):
 
     status = certification(person, nat, date(2024, 1, 1))
     assert status.state == State.NOT_STARTED
-    assert status.reasons == ("needs the course “Data protection”",
-                              "needs the course “Methodology”")
+    assert status.reasons == ("needs the course “\u2068Data protection\u2069”",
+                              "needs the course “\u2068Methodology\u2069”")
 
     training.add_record(world.admin, person, meth, date(2024, 3, 1), 80, today=TODAY)
     status = certification(person, nat, date(2024, 6, 1))
     assert status.state == State.TRAINEE
-    assert status.reason == "needs the course “Data protection”"
+    assert status.reason == "needs the course “\u2068Data protection\u2069”"
 
     training.add_record(world.admin, person, dp, date(2024, 3, 5), today=TODAY)
     # A record counts only from the day it was completed.
@@ -48,7 +48,7 @@ def test_status_follows_records_as_they_are_added_and_expire(world, national):
     status = certification(person, nat, date(2025, 6, 1))
     assert status.state == State.CERTIFIED and status.certified
     assert status.lapses_on == date(2026, 3, 1)
-    assert status.reason == "lapses on March 1, 2026 when “Methodology” expires"
+    assert status.reason == "lapses on March 1, 2026 when “\u2068Methodology\u2069” expires"
 
     # Within 60 days of lapsing it is flagged, and still certified.
     status = certification(person, nat, date(2026, 1, 15))
@@ -57,7 +57,7 @@ def test_status_follows_records_as_they_are_added_and_expire(world, national):
 
     status = certification(person, nat, date(2026, 3, 1))
     assert status.state == State.EXPIRED and not status.certified
-    assert status.reason == "“Methodology” expired on March 1, 2026"
+    assert status.reason == "“\u2068Methodology\u2069” expired on March 1, 2026"
 
     # A refresher renews the methodology course for its own validity.
     training.add_record(world.admin, person, refresher, date(2026, 3, 20), today=TODAY)
@@ -66,7 +66,7 @@ def test_status_follows_records_as_they_are_added_and_expire(world, national):
     assert status.lapses_on == date(2027, 3, 20)
     status = certification(person, nat, date(2027, 3, 20))
     assert status.state == State.EXPIRED
-    assert status.reason == "“Refresher” expired on March 20, 2027"
+    assert status.reason == "“\u2068Refresher\u2069” expired on March 20, 2027"
 
 
 def test_a_refresher_alone_does_not_certify(world, national):
@@ -75,7 +75,7 @@ def test_a_refresher_alone_does_not_certify(world, national):
     training.add_record(world.admin, person, refresher, date(2025, 1, 10), today=TODAY)
     training.add_record(world.admin, person, dp, date(2025, 1, 10), today=TODAY)
     status = certification(person, nat, date(2025, 2, 1))
-    assert status.reason == "needs the course “Methodology”"
+    assert status.reason == "needs the course “\u2068Methodology\u2069”"
 
 
 def test_a_score_below_the_pass_mark_does_not_certify(world, national):
@@ -86,7 +86,7 @@ def test_a_score_below_the_pass_mark_does_not_certify(world, national):
     assert not record.passed
     status = certification(person, nat, date(2025, 2, 1))
     assert status.state == State.TRAINEE
-    assert status.reason == "has not passed “Methodology” (score 59; pass mark 60)"
+    assert status.reason == "has not passed “\u2068Methodology\u2069” (score 59; pass mark 60)"
     training.correct_record(world.admin, record, record.completed_on, 60, "",
                             "Re-marked by the examiner.", today=TODAY)
     assert certification(person, nat, date(2025, 2, 1)).certified
@@ -170,7 +170,7 @@ def test_corrections_keep_every_version_and_withdrawal_removes_the_record(world,
                                     today=TODAY)
     assert third.withdrawn and third.version == 3
     assert certification(person, nat, date(2025, 2, 1)).reason == (
-        "needs the course “Methodology”"
+        "needs the course “\u2068Methodology\u2069”"
     )
     assert len(training.record_versions(first)) == 3
 

@@ -53,10 +53,10 @@ def test_import_reports_every_bad_row_by_line_and_imports_nothing(world, exam):
         assert not result.clean and result.imported == 0
         assert dict(result.problems) == {
             3: "The completion date 2026-07-01 is in the future.",
-            4: "The score 41 is outside the range of “Assessed methodology” (0 to 40).",
+            4: "The score 41 is outside the range of “\u2068Assessed methodology\u2069” (0 to 40).",
             5: "There is no course with the code NOPE.",
             6: "No evaluator has the email nobody@test.org.",
-            7: "Give the score: “Assessed methodology” is assessed (0 to 40).",
+            7: "Give the score: “\u2068Assessed methodology\u2069” is assessed (0 to 40).",
             8: "The same completion is already on line 2.",
             9: "Write the completion date as YYYY-MM-DD. The score abc is not a whole number.",
         }

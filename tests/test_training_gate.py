@@ -30,7 +30,7 @@ def test_refuses_an_evaluator_who_is_not_certified_and_allows_certified_ones(wor
     assert str(refused.value.message).startswith(
         "Nora Newcomer is not certified to lead interviews for EQPR on "
     )
-    assert "needs the course “Data protection”" in str(refused.value.message)
+    assert "needs the course “\u2068Data protection\u2069”" in str(refused.value.message)
     assert case.status == CaseStatus.ELIGIBLE and _assigned(case) == []
 
     cases.assign_evaluators(world.coordinator, case, world.ev1, world.ev3)

@@ -37,7 +37,7 @@ def test_bad_dates_and_scores_are_refused_and_nothing_is_saved(world, assessed):
         (assessed, date(2026, 6, 2), 30, "completed_on",
          "The completion date 2026-06-02 is in the future."),
         (assessed, date(2026, 5, 1), 41, "score",
-         "The score 41 is outside the range of “Assessed methodology” (0 to 40)."),
+         "The score 41 is outside the range of “\u2068Assessed methodology\u2069” (0 to 40)."),
         (assessed, date(2026, 5, 1), -1, "score", "outside the range"),
         (assessed, date(2026, 5, 1), None, "score", "Give the score"),
         (world.methodology, date(2026, 5, 1), 10, "score", "is not assessed"),

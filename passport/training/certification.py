@@ -30,7 +30,7 @@ from passport.auth.models import User
 from passport.cases.models import Case
 from passport.db import session
 from passport.errors import RuleViolation
-from passport.i18n import country_name, language_name
+from passport.i18n import country_name, isolated, language_name
 from passport.interviews.models import (
     Interview,
     InterviewParticipant,
@@ -101,7 +101,7 @@ class Status:
         return gettext(
             "lapses on %(date)s when “%(course)s” expires",
             date=format_date(self.lapses_on, "long"),
-            course=self.lapsing_course,
+            course=isolated(self.lapsing_course),
         )
 
 
@@ -215,10 +215,11 @@ def _evaluate(
             if own and own[-1].score is not None and course.pass_mark is not None:
                 reasons.append(gettext(
                     "has not passed “%(course)s” (score %(score)d; pass mark %(mark)d)",
-                    course=course.title, score=own[-1].score, mark=course.pass_mark,
+                    course=isolated(course.title), score=own[-1].score, mark=course.pass_mark,
                 ))
             else:
-                reasons.append(gettext("needs the course “%(course)s”", course=course.title))
+                reasons.append(gettext("needs the course “%(course)s”",
+                                       course=isolated(course.title)))
             continue
         renewals = [
             c for c in completions
@@ -240,7 +241,7 @@ def _evaluate(
             expired = True
             reasons.append(gettext(
                 "“%(course)s” expired on %(date)s",
-                course=best_course.title, date=format_date(best, "long"),
+                course=isolated(best_course.title), date=format_date(best, "long"),
             ))
         elif lapses_on is None or best < lapses_on:
             lapses_on, lapsing_course = best, best_course.title

@@ -27,6 +27,7 @@ from passport.access import manages_scheme_settings, manages_training
 from passport.auth.models import Role, User, UserRole
 from passport.db import session, utcnow
 from passport.errors import ConcurrentChange, PermissionRefused, RuleViolation
+from passport.i18n import isolated
 from passport.org.models import Centre, Scheme
 from passport.training import certification
 from passport.training.models import (
@@ -321,13 +322,13 @@ def _check_result(
             raise FieldProblem(
                 "score",
                 _l("Give the score: “%(course)s” is assessed (0 to %(max)d).",
-                   course=course.title, max=course.max_score),
+                   course=isolated(course.title), max=course.max_score),
             )
         if not 0 <= score <= course.max_score:
             raise FieldProblem(
                 "score",
                 _l("The score %(score)d is outside the range of “%(course)s” (0 to %(max)d).",
-                   score=score, course=course.title, max=course.max_score),
+                   score=score, course=isolated(course.title), max=course.max_score),
             )
         return score >= (course.pass_mark or 0)
     if score is not None:
