@@ -37,7 +37,8 @@ def test_staff_pages(live, live_world, new_page, axe_source):
     page.goto(live("/login"))
     assert_accessible(page, axe_source)
     login(page, live, "coord@test.org")
-    for path in ("/", f"/cases/{case.id}", "/training/", "/outbox", "/cases/new"):
+    for path in ("/", f"/cases/{case.id}", "/training/", "/outbox", "/cases/new", "/review",
+                 "/dashboard", "/interviews"):
         page.goto(live(path))
         assert page.locator("h1").count() == 1, path
         assert_accessible(page, axe_source)
@@ -58,6 +59,23 @@ def test_staff_pages_in_arabic(live, live_world, new_page, axe_source):
         page.goto(live(path))
         assert page.locator("html").get_attribute("dir") == "rtl"
         assert_accessible(page, axe_source)
+
+
+def test_coordinator_pages_on_a_phone_in_arabic(live, live_world, new_page, axe_source):
+    from passport.db import session
+
+    live_world.new_case()
+    session.commit()
+    page = new_page(PHONE, locale="ar")
+    login(page, live, "coord@test.org")
+    for path in ("/", "/review", "/interviews", "/dashboard"):
+        page.goto(live(path))
+        assert_accessible(page, axe_source)
+    # The charts keep readable labels on a phone (a chart shrunk to the screen's width had
+    # 6-pixel text): they scroll sideways instead, starting where the labels are.
+    label = page.locator("svg.chart .chart-label").first
+    assert label.bounding_box()["height"] >= 10
+    assert label.is_visible() and label.bounding_box()["x"] >= 0
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
