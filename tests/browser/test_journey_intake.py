@@ -98,8 +98,19 @@ def test_candidate_journey_in_arabic_on_a_phone(live, live_world, new_page, axe_
     assert_accessible(phone, axe_source)
     phone.select_option("select[name=kind]", index=1)
     phone.fill("[name=description]", "Diploma, University of Aleppo")
-    phone.set_input_files("input[type=file]", files=[
+    # The file field speaks the page's language, not the browser's ("Choose File").
+    picker = phone.locator(".file-pick")
+    assert picker.locator(".file-button").inner_text() == "اختر ملفًا"
+    assert picker.locator(".file-name").inner_text() == "لم يُختر أي ملف"
+    # By keyboard: the field takes the focus (the button shows it) and Space opens the picker.
+    phone.locator("[name=description]").focus()
+    phone.keyboard.press("Tab")
+    assert phone.evaluate("document.activeElement.type") == "file"
+    with phone.expect_file_chooser() as chooser:
+        phone.keyboard.press("Space")
+    chooser.value.set_files(files=[
         {"name": "diploma.png", "mimeType": "image/png", "buffer": PNG}])
+    assert picker.locator(".file-name").inner_text() == "diploma.png"
     phone.locator("main form[enctype] button[type=submit]").click()
     phone.wait_for_load_state()
     assert phone.locator("ul.documents li").count() == 1
