@@ -417,10 +417,10 @@ def generate(n_cases: int, seed: int = 1, *, force: bool = False,
                     "interpreter": "", "accommodations": "",
                     "status": InterviewStatus.SCHEDULED if upcoming else InterviewStatus.HELD,
                     "created_at": at})
-                if not upcoming:
-                    rows["participants"] += [
-                        {"interview_id": interview_id, "user_id": uid, "role": "lead"}
-                        for uid in (first, second)]
+                # Booked or held, the two evaluators lead it (their /interviews lists it).
+                rows["participants"] += [
+                    {"interview_id": interview_id, "user_id": uid, "role": "lead"}
+                    for uid in (first, second)]
                 interview_id += 1
             if target == S.ASSESSMENT_SUBMITTED:
                 field, title = rng.choice(FIELDS)

@@ -212,6 +212,16 @@ def test_generate_data_fills_an_empty_database_and_refuses_a_full_one(runner):
     for letter in ("\u0627", "\u0430", "\u12A0"):  # Arabic alef, Cyrillic a, Ethiopic a
         assert any(ord(ch) // 0x80 == ord(letter) // 0x80 for ch in scripts), letter
     assert session.scalar(select(func.count()).select_from(CandidateNameTerm)) > 240
+    # Booked interviews have their two evaluators (whose /interviews lists them).
+    from passport.interviews.models import Interview, InterviewParticipant
+
+    booked = session.scalars(select(Interview.id).where(Interview.status == "scheduled")).all()
+    assert booked
+    leads = session.execute(
+        select(InterviewParticipant.interview_id, func.count())
+        .where(InterviewParticipant.interview_id.in_(booked))
+        .group_by(InterviewParticipant.interview_id)).all()
+    assert sorted(n for _, n in leads) == [2] * len(booked)
 
     again = runner.invoke(args=["generate-data", "--cases", "10"])
     assert again.exit_code != 0 and "--force" in again.output
