@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import functools
+from datetime import tzinfo
 from pathlib import Path
 
+from babel import Locale
 from flask import Flask, g, has_request_context, request
-from flask_babel import get_locale
+from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 
 from passport.extensions import babel
@@ -57,6 +59,20 @@ def select_timezone() -> str:
     if current_user.is_authenticated and getattr(current_user, "timezone", None):
         return current_user.timezone
     return "UTC"
+
+
+def active_locale() -> Locale:
+    """Flask-Babel's `get_locale()`, cheaper: a list formats a date, a country and a step on
+    each of its 50 rows, and each `get_locale()` costs some 4 us of context lookups. Reads what
+    Flask-Babel has settled for this request (also under `force_locale`), else asks it."""
+    settled = getattr(g.get("_flask_babel"), "babel_locale", None)
+    return settled if settled is not None else get_locale()
+
+
+def active_timezone() -> tzinfo:
+    """Flask-Babel's `get_timezone()`, as cheaply as `active_locale`."""
+    settled = getattr(g.get("_flask_babel"), "babel_tzinfo", None)
+    return settled if settled is not None else get_timezone()
 
 
 def isolated(text: str) -> str:
@@ -121,7 +137,7 @@ def country_choices() -> list[tuple[str, str]]:
 def country_name(code: str | None) -> str:
     if not code:
         return ""
-    return get_locale().territories.get(code.upper(), code)
+    return active_locale().territories.get(code.upper(), code)
 
 
 def language_endonym(code: str) -> str:

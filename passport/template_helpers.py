@@ -8,11 +8,17 @@ from typing import Any
 
 from babel import Locale
 from flask import Flask, g
-from flask_babel import format_date, format_datetime, format_decimal, get_locale, get_timezone
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
 from passport.cases.workflow import STATUS_LABELS, CaseStatus
-from passport.i18n import country_name, language_endonym, language_name
+from passport.i18n import (
+    active_locale,
+    active_timezone,
+    country_name,
+    language_endonym,
+    language_name,
+)
 
 
 @lru_cache(maxsize=64)
@@ -43,10 +49,10 @@ def _datetime(value: datetime | None, fmt: str = "medium") -> str:
         return ""
     if fmt not in ("short", "medium", "long", "full"):
         return format_datetime(value, fmt)
-    locale = get_locale()
+    locale = active_locale()
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    local = value.astimezone(get_timezone())
+    local = value.astimezone(active_timezone())
     glue, _date_pattern, time_pattern = _datetime_patterns(locale, fmt)
     # Long and full times name the zone, which a bare clock time cannot tell.
     clock = _clock_part(local.time(), locale, fmt) if fmt in ("short", "medium") \
@@ -99,7 +105,7 @@ def _number(value: float | int | None) -> str:
 def _status(value: str) -> str:
     """A step's name in the reader's language; translated once per request and language (a
     list shows it on every row; mails in other languages are rendered in the same request)."""
-    locale = str(get_locale())
+    locale = str(active_locale())
     labels = g.setdefault("status_labels", {})
     if locale not in labels:
         labels[locale] = {code: str(label) for code, label in STATUS_LABELS.items()}
