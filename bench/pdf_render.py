@@ -4,9 +4,10 @@ Measures, in one run:
 - a bilingual Arabic + English passport of 2-3 pages (median and p95 per render),
 - a one-page ReportLab document with the same fonts (plain Paragraphs, no bidi or shaping of
   ours): the baseline, and the ratio between the two,
-- the batch re-render command on a database of N issued passports (passports per second).
+- the batch re-render command on a database of N issued passports (passports per second), on
+  one process and on every core (the speed-up is the ratio).
 
-Run: .venv/bin/python bench/pdf_render.py [--runs 40] [--batch 40]
+Run: .venv/bin/python bench/pdf_render.py [--runs 40] [--batch 100]
 """
 
 from __future__ import annotations
@@ -68,8 +69,9 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def batch(n: int) -> float:
-    """Issue n passports through the real services, then time `rerender-passports`."""
+def batch(n: int) -> dict[int, float]:
+    """Issue n passports through the real services, then time `rerender-passports` on one
+    process and on every core: passports per second for each."""
     folder = tempfile.mkdtemp(prefix="qp-bench-")
     os.environ["PASSPORT_DATABASE_URL"] = f"sqlite:///{folder}/bench.db"
     os.environ["PASSPORT_SIGNING_KEY_DIR"] = f"{folder}/keys"
@@ -96,17 +98,20 @@ def batch(n: int) -> float:
             services.issue(case, current_assessment(case), first.approved_by, "ar")
             session.commit()
         runner = app.test_cli_runner()
-        start = time.perf_counter()
-        result = runner.invoke(args=["rerender-passports"])
-        seconds = time.perf_counter() - start
-        assert result.exit_code == 0, result.output
-        return n / seconds
+        rates = {}
+        for jobs in (1, os.cpu_count() or 1):
+            start = time.perf_counter()
+            result = runner.invoke(args=["rerender-passports", "--jobs", str(jobs)])
+            seconds = time.perf_counter() - start
+            assert result.exit_code == 0, result.output
+            rates[jobs] = n / seconds
+        return rates
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=40)
-    parser.add_argument("--batch", type=int, default=40)
+    parser.add_argument("--batch", type=int, default=100)
     args = parser.parse_args()
     register_fonts()
     from pypdf import PdfReader
@@ -120,8 +125,11 @@ def main() -> None:
     print(f"one-page ReportLab baseline, same fonts:        median {m_b * 1000:.0f} ms, "
           f"p95 {p95(base) * 1000:.0f} ms")
     print(f"ratio passport / baseline (median): {m_p / m_b:.1f}x")
-    print(f"batch rerender-passports: {batch(args.batch):.1f} passports/second "
-          f"({args.batch} passports, SQLite)")
+    rates = batch(args.batch)
+    one, most = rates[1], max(rates)
+    print(f"batch rerender-passports ({args.batch} passports, SQLite): one process "
+          f"{one:.1f} passports/second; {most} processes {rates[most]:.1f} passports/second "
+          f"({rates[most] / one:.2f}x one process)")
 
 
 if __name__ == "__main__":

@@ -182,6 +182,26 @@ def test_a_re_rendered_file_and_the_issued_file_both_verify(client, world, runne
         assert "exactly the passport that was issued" in text
 
 
+def test_rerendering_on_several_processes_gives_the_same_files(client, world, runner, tmp_path):
+    """Both cores render (worker processes); the files are those one process makes, and each
+    passport's new file verifies."""
+    passports = [issue(world, given_name=name) for name in ("Amina", "Dawit", "Olena")]
+    for passport in passports:
+        passport.second_language = "ar"
+    session.commit()
+    result = runner.invoke(args=["rerender-passports", "--jobs", "2", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "Rendered 3 passports" in result.output and "2 processes" in result.output
+    session.expire_all()
+    for passport in passports:
+        fresh = session.get(Passport, passport.id)
+        written = (tmp_path / f"passport-{fresh.number}.pdf").read_bytes()
+        assert written == services.render_pdf(fresh)
+        assert hashlib.sha256(written).hexdigest() == fresh.pdf_sha256
+        assert "exactly the passport that was issued" in upload(
+            client, "/verify", written).get_data(as_text=True)
+
+
 def test_render_command_writes_the_pdf(world, runner, tmp_path):
     passport = issue(world)
     out = tmp_path / "p.pdf"

@@ -625,5 +625,10 @@ def render(snapshot: dict[str, Any], lang: str = "en",
     return Document(snapshot, lang, signature).build(_public_id(snapshot))
 
 
+def render_job(job: tuple[dict[str, Any], str, dict[str, str] | None]) -> bytes:
+    """`render` with its arguments as one tuple: what a process pool hands a worker."""
+    return render(*job)
+
+
 def _public_id(snapshot: dict[str, Any]) -> str:
     return snapshot.get("verify_url", "").rstrip("/").rsplit("/", 1)[-1]

@@ -5,8 +5,12 @@ from __future__ import annotations
 import hashlib
 import io
 import secrets
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from multiprocessing import get_context
 from typing import Any
 
 from babel.languages import get_official_languages
@@ -144,15 +148,33 @@ def seal(passport: Passport) -> None:
     record_file(passport, render_pdf(passport))
 
 
-def render_pdf(passport: Passport, language: str | None = None) -> bytes:
-    """The document as issued (deterministic, so it matches the stored hash), or the same
-    passport with another second language."""
-    return pdf.render(
+def render_job(passport: Passport, language: str | None = None
+               ) -> tuple[dict[str, Any], str, dict[str, str] | None]:
+    """What rendering the passport needs, as plain values (a worker process can take them)."""
+    return (
         passport.snapshot,
         language or passport.second_language,
         {"key_id": passport.signing_key_id, "value": passport.signature}
         if passport.signature else None,
     )
+
+
+def render_pdf(passport: Passport, language: str | None = None) -> bytes:
+    """The document as issued (deterministic, so it matches the stored hash), or the same
+    passport with another second language."""
+    return pdf.render_job(render_job(passport, language))
+
+
+@contextmanager
+def batch_renderer(processes: int) -> Iterator[Callable[[list[Passport]], list[bytes]]]:
+    """A function rendering many passports as issued, on `processes` cores. Rendering is pure
+    CPU work on plain values, so worker processes (spawned: they share no database connection)
+    do it while this process keeps all database work."""
+    if processes <= 1:
+        yield lambda passports: [render_pdf(p) for p in passports]
+        return
+    with ProcessPoolExecutor(processes, mp_context=get_context("spawn")) as pool:
+        yield lambda passports: list(pool.map(pdf.render_job, [render_job(p) for p in passports]))
 
 
 def record_file(passport: Passport, data: bytes) -> str:
