@@ -16,7 +16,6 @@ from passport.cases.models import Assignment, AssignmentRole, Candidate, Case
 from passport.db import session, utcnow
 from passport.errors import RuleViolation
 from passport.interviews import scheduling
-from passport.interviews.models import Interview, InterviewStatus
 from passport.org.models import Scheme
 from passport.training.certification import check_pair
 
@@ -91,13 +90,8 @@ def eligible_evaluators() -> list[User]:
 
 def gate_date(case: Case) -> date:
     """The day the assignment rules are checked for: the scheduled interview's, else today."""
-    starts_at = session.scalar(
-        select(Interview.starts_at)
-        .where(Interview.case_id == case.id, Interview.status == InterviewStatus.SCHEDULED)
-        .order_by(Interview.starts_at)
-        .limit(1)
-    )
-    return (starts_at or utcnow()).date()
+    booked = scheduling.booked_interview(case)
+    return (booked.starts_at if booked else utcnow()).date()
 
 
 def assign_evaluators(

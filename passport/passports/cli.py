@@ -85,9 +85,10 @@ def init_app(app: Flask) -> None:
             out.mkdir(parents=True, exist_ok=True)
         changed = 0
         started = time.perf_counter()
+        processes = max(1, min(jobs, len(ids)))
         # Chunks: each is rendered across the processes, then recorded and committed here.
-        chunk = 8 * jobs
-        with services.batch_renderer(min(jobs, len(ids)) or 1) as render_all, \
+        chunk = 8 * processes
+        with services.batch_renderer(processes) as render_all, \
                 click.progressbar(length=len(ids), label="Rendering passports",
                                   show_pos=True) as bar:
             for first in range(0, len(ids), chunk):
@@ -103,4 +104,4 @@ def init_app(app: Flask) -> None:
         seconds = time.perf_counter() - started
         rate = len(ids) / seconds if seconds else 0.0
         click.echo(f"Rendered {len(ids)} passports in {seconds:.1f} s ({rate:.1f} per second, "
-                   f"{min(jobs, len(ids)) or 1} processes); {changed} files differ from before.")
+                   f"{processes} processes); {changed} files differ from before.")
