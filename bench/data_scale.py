@@ -294,6 +294,8 @@ def main() -> None:
                         help="PostgreSQL server to use instead of SQLite files")
     parser.add_argument("--dir", default="", help="folder for the SQLite files")
     parser.add_argument("--rounds", type=int, default=60)
+    parser.add_argument("--only", default="",
+                        help="measure only the scenarios whose name contains this text")
     parser.add_argument("--reuse", action="store_true",
                         help="keep the generated databases and use them again next time")
     args = parser.parse_args()
@@ -322,6 +324,8 @@ def main() -> None:
     cpu: dict[int, dict[str, list[float]]] = {size: {} for size in sizes}
     rows: dict[int, dict[str, list[int]]] = {size: {} for size in sizes}
     for name in runs[sizes[0]][0]:
+        if args.only not in name:
+            continue
         for i in range(5):
             for size in sizes:
                 runs[size][0][name](i)

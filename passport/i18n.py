@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from datetime import tzinfo
 from pathlib import Path
+from typing import Any
 
 from babel import Locale
 from flask import Flask, g, has_request_context, request
@@ -123,21 +125,42 @@ def init_app(app: Flask) -> None:
 _NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"}
 
 
-def country_choices() -> list[tuple[str, str]]:
-    """ISO 3166 countries with names in the active language, sorted for that language."""
-    territories = get_locale().territories
+def for_active_locale(build: Callable[[str], Any]) -> Any:
+    """What `build` makes of the active language's identifier ("ar"), made once per language
+    for the process and found once per request: a list page asks for a country name, a step
+    name and a date on each of its 50 rows, and Babel's lookups (each naming the locale afresh)
+    were most of the cost of a row. `build` must be cached (functools.cache) and return data
+    that nobody changes; it is called while that language is the active one."""
+    locale = active_locale()
+    cache = g.setdefault("_per_locale", {})
+    held = cache.get(build)
+    # By identity: Flask-Babel makes a Locale per request, and `force_locale` (a mail in the
+    # recipient's language) swaps it for another within one.
+    if held is None or held[0] is not locale:
+        held = cache[build] = (locale, build(str(locale)))
+    return held[1]
+
+
+@functools.cache
+def _countries(locale_id: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    territories = dict(Locale.parse(locale_id).territories)
     pairs = [
         (code, name)
         for code, name in territories.items()
         if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
     ]
-    return sorted(pairs, key=lambda p: p[1].casefold())
+    return territories, sorted(pairs, key=lambda p: p[1].casefold())
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """ISO 3166 countries with names in the active language, sorted for that language."""
+    return list(for_active_locale(_countries)[1])
 
 
 def country_name(code: str | None) -> str:
     if not code:
         return ""
-    return active_locale().territories.get(code.upper(), code)
+    return for_active_locale(_countries)[0].get(code.upper(), code)
 
 
 def language_endonym(code: str) -> str:

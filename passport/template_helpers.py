@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
 from typing import Any
@@ -11,53 +12,72 @@ from flask import Flask, g
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
-from passport.cases.workflow import STATUS_LABELS, CaseStatus
+from passport.cases.workflow import STATUS_LABELS
 from passport.i18n import (
     active_locale,
     active_timezone,
     country_name,
+    for_active_locale,
     language_endonym,
     language_name,
 )
 
 
 @lru_cache(maxsize=64)
-def _datetime_patterns(locale: Locale, fmt: str) -> tuple[str, Any, Any]:
+def _datetime_patterns(locale_id: str, fmt: str) -> tuple[str, Any, Any]:
     """The locale's glue ("{1}, {0}") and its date and time patterns for one length. "short"
     spells the month: CLDR's all-digit short date is "11/30/26" in English, which most of our
     readers take for another day; so it is the medium date with the short time."""
+    locale = Locale.parse(locale_id)
     date_length = "medium" if fmt == "short" else fmt
     glue = str(locale.datetime_formats[date_length]).replace("'", "")  # as Babel does
     return glue, locale.date_formats[date_length], locale.time_formats[fmt]
 
 
-@lru_cache(maxsize=4096)
-def _date_part(day: date, locale: Locale, fmt: str) -> str:
-    return _datetime_patterns(locale, fmt)[1].apply(day, locale)
+class _DateTimes:
+    """Dates and times of one length in one language and zone, for one request. A list formats
+    dozens of dates, most on a few days: each day and each clock time is formatted once (Babel's
+    formatting was the costliest part of a row)."""
 
+    def __init__(self, locale: Locale, zone: Any, fmt: str) -> None:
+        self.locale, self.zone, self.fmt = locale, zone, fmt
+        self.glue, self.date_pattern, self.time_pattern = _datetime_patterns(str(locale), fmt)
+        self.days: dict[date, str] = {}
+        self.clocks: dict[time, str] = {}
 
-@lru_cache(maxsize=4096)
-def _clock_part(clock: time, locale: Locale, fmt: str) -> str:
-    return _datetime_patterns(locale, fmt)[2].apply(clock, locale)
+    def __call__(self, value: datetime) -> str:
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        local = value.astimezone(self.zone)
+        day = self.days.get(local.date())
+        if day is None:
+            day = self.days[local.date()] = self.date_pattern.apply(local.date(), self.locale)
+        if self.fmt in ("short", "medium"):
+            # To the minute (short) or second (medium) shown: rows changed within the same
+            # minute share one formatting.
+            shown = local.time().replace(second=0 if self.fmt == "short" else local.second,
+                                         microsecond=0)
+            clock = self.clocks.get(shown)
+            if clock is None:
+                clock = self.clocks[shown] = self.time_pattern.apply(shown, self.locale)
+        else:  # long and full times name the zone, which a bare clock time cannot tell
+            clock = self.time_pattern.apply(local, self.locale)
+        return self.glue.replace("{1}", day).replace("{0}", clock)
 
 
 def _datetime(value: datetime | None, fmt: str = "medium") -> str:
-    """In the reader's time zone and language. A list formats dozens of dates, most on a few
-    days: the day and the clock are each formatted once per language (Babel's formatting was
-    the costliest part of a row)."""
+    """In the reader's time zone and language."""
     if value is None:
         return ""
     if fmt not in ("short", "medium", "long", "full"):
         return format_datetime(value, fmt)
-    locale = active_locale()
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    local = value.astimezone(active_timezone())
-    glue, _date_pattern, time_pattern = _datetime_patterns(locale, fmt)
-    # Long and full times name the zone, which a bare clock time cannot tell.
-    clock = _clock_part(local.time(), locale, fmt) if fmt in ("short", "medium") \
-        else time_pattern.apply(local, locale)
-    return glue.replace("{1}", _date_part(local.date(), locale, fmt)).replace("{0}", clock)
+    locale, zone = active_locale(), active_timezone()
+    formatters = g.setdefault("_datetimes", {})
+    formatter = formatters.get(fmt)
+    # By identity: `force_locale` (a mail in the recipient's language) swaps them mid-request.
+    if formatter is None or formatter.locale is not locale or formatter.zone is not zone:
+        formatter = formatters[fmt] = _DateTimes(locale, zone, fmt)
+    return formatter(value)
 
 
 def _date(value: date | str | None, fmt: str = "long") -> str:
@@ -102,14 +122,16 @@ def _number(value: float | int | None) -> str:
     return "" if value is None else format_decimal(value)
 
 
+@functools.cache
+def _status_labels(_locale_id: str) -> dict[str, str]:
+    # Called while that language is the active one (for_active_locale), so the lazy labels
+    # come out in it.
+    return {code.value: str(label) for code, label in STATUS_LABELS.items()}
+
+
 def _status(value: str) -> str:
-    """A step's name in the reader's language; translated once per request and language (a
-    list shows it on every row; mails in other languages are rendered in the same request)."""
-    locale = str(active_locale())
-    labels = g.setdefault("status_labels", {})
-    if locale not in labels:
-        labels[locale] = {code: str(label) for code, label in STATUS_LABELS.items()}
-    return labels[locale].get(CaseStatus(value), value)
+    """A step's name in the reader's language (a list shows one on every row)."""
+    return for_active_locale(_status_labels).get(value, value)
 
 
 def init_app(app: Flask) -> None:

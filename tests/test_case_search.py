@@ -147,6 +147,32 @@ def test_search_by_country_of_nationality_or_qualification(client, world, people
     assert found_ids(response) == []
 
 
+def test_letters_inside_a_word_are_found_when_no_name_begins_with_them(client, world, people):
+    """Word beginnings first, on every database; on PostgreSQL (pg_trgm) a search no name
+    begins with then looks inside the words ("rahman" in Abdulrahman)."""
+    from passport.cases.search import trigram_search_available
+
+    abdul = world.new_case(given_name="Samir", family_name="Abdulrahman",
+                           native_name="سمير عبدالرحمن")
+    session.commit()
+    login(client, "coord@test.org")
+    _location, response = search(client, "abdul")
+    assert found_ids(response) == [abdul.id]
+    assert "inside a word" not in response.get_data(as_text=True)
+    _location, response = search(client, "rahman")
+    html = response.get_data(as_text=True)
+    if trigram_search_available():
+        assert found_ids(response) == [abdul.id]
+        assert "these names hold it inside a word" in html
+    else:
+        assert found_ids(response) == []
+        assert "No case matches this search." in html
+    # a word that begins Ahmad's family name (Rahimi) is not looked for inside other names
+    _location, response = search(client, "rahim")
+    assert found_ids(response) == [people["ahmad"]]
+    assert "inside a word" not in response.get_data(as_text=True)
+
+
 def test_a_changed_name_is_found_under_the_new_name_only(client, world, people):
     from passport.cases.models import Case
 
@@ -194,6 +220,38 @@ def test_keyset_pages_follow_each_other_without_gaps_or_repeats(app, client, wor
         .order_by(Case.updated_at.desc(), Case.id.desc())))
     assert seen == expected
     assert pages == -(-len(expected) // PAGE_SIZE)
+
+
+def test_a_one_word_search_pages_through_the_names_in_order_without_gaps_or_repeats(
+        client, world, people):
+    """One word, many people: the pages follow the names' order (the word the name begins
+    with, then the person, then the case), each case once, on as many pages as it takes."""
+    from passport.cases.models import Case
+
+    made = [world.new_case(given_name=given, family_name=family, native_name="")
+            for given, family in [("Omar", "Haddadi"), ("Haddad", "Haddadin")]
+            + [("Rami", "Haddad")] * (PAGE_SIZE + 3)]
+    session.commit()
+    login(client, "coord@test.org")
+    seen, location, pages = [], None, 0
+    _location, response = search(client, "HADDAD")
+    while True:
+        html = response.get_data(as_text=True)
+        pages += 1
+        seen += found_ids(response)
+        more = re.search(r'href="([^"]*after=[^"]+)" rel="next"', html)
+        if not more:
+            break
+        location = more.group(1).replace("&amp;", "&")
+        assert "haddad" not in location.lower()  # the cursor names no one
+        response = client.get(location)
+    assert "in the order of the names" in html
+    # Everyone under the word "haddad" (in the order they were registered), the
+    # Haddad Haddadin once among them; then the names under "haddadi".
+    haddad = sorted([people["amina"], made[1].id, *[c.id for c in made[2:]]],
+                    key=lambda i: (session.get(Case, i).candidate_id, i))
+    assert seen == [*haddad, made[0].id]
+    assert pages == 2
 
 
 def test_generate_data_fills_an_empty_database_and_refuses_a_full_one(runner):

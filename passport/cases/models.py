@@ -97,10 +97,14 @@ class CandidateNameTerm(Base):
     through a B-tree index, on every database."""
 
     __tablename__ = "candidate_name_terms"
+    __table_args__ = (
+        # A candidate's words, for "did an earlier word of this name match?" (search.py).
+        Index("ix_candidate_name_terms_candidate_term", "candidate_id", "term"),
+    )
 
     term: Mapped[str] = mapped_column(TERM, primary_key=True)
     candidate_id: Mapped[int] = mapped_column(
-        ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True, index=True
+        ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True
     )
 
 

@@ -72,15 +72,15 @@ def dashboard():
         country=country,
         status=status,
     )
-    cursor = search.Cursor.decode(request.args.get("after"))
-    found = services.find_cases(visible_cases(current_user), filters, cursor)
+    after = (request.args.get("after") or "")[:80] or None
+    found = services.find_cases(visible_cases(current_user), filters, after)
     return render_template(
         "cases/list.html",
         found=found,
         cases=found.cases,
         filters=filters,
         first_url=url_for("cases.dashboard", **_list_params(status, country, searching))
-        if cursor else None,
+        if after else None,
         next_url=url_for("cases.dashboard",
                          **_list_params(status, country, searching, found.next_cursor))
         if found.next_cursor else None,

@@ -183,12 +183,10 @@ def remove_observer(actor: User, case: Case, person: User) -> None:
     session.refresh(case, ["assignments"])
 
 
-def find_cases(
-    query: Any, filters: search.Filters, cursor: search.Cursor | None = None
-) -> search.Page:
+def find_cases(query: Any, filters: search.Filters, after: str | None = None) -> search.Page:
     """One page of the cases in `query` (already limited to what the user may see) that match
-    `filters`, newest change first, starting after `cursor` (passport/cases/search.py)."""
-    return search.page_of(query, filters, cursor)
+    `filters`, starting after the cursor `after` (passport/cases/search.py)."""
+    return search.page_of(query, filters, after)
 
 
 def list_cases(query: Any, page: int = 1, status: str | None = None) -> tuple[list[Case], int]:
