@@ -43,6 +43,8 @@ PAGE_SIZE = 50
 COUNT_CAP = 200
 MAX_WORDS = 6
 TERM_LENGTH = 100
+# A name search whose people are at most this many lists them by number to the database.
+_LISTED_PEOPLE = 2000
 # Sorts after every character: the upper bound of a prefix range.
 _LAST = "\U0010ffff"
 
@@ -193,12 +195,18 @@ def _name_condition(words: list[str], inside_words: bool = False) -> Any:
             CandidateNameTerm.term >= word, CandidateNameTerm.term < word + _LAST)
         for word in words if word not in substring
     ]
-    if prefixes:
+    if len(prefixes) == 1:
+        conditions.append(Case.candidate_id.in_(prefixes[0]))
+    elif prefixes:
         # One set of candidates having every word (INTERSECT of the index ranges), not one
         # IN list per word: for "Nour Rahman" the database then looks up the cases of the 20
-        # people called so, not of the 1,500 called Nour.
+        # people called so, not of the 1,500 called Nour. Asked first, on its own: PostgreSQL
+        # cannot tell how few people an INTERSECT leaves, and for "Mohammed Bakri" (62 people
+        # out of 1,555 and 1,597) read all 40,000 cases of the scheme to join them (12 ms, not 1).
+        both = intersect(*prefixes).subquery()
+        people = list(session.scalars(select(both.c[0]).limit(_LISTED_PEOPLE + 1)))
         conditions.append(Case.candidate_id.in_(
-            prefixes[0] if len(prefixes) == 1 else intersect(*prefixes)))
+            people if len(people) <= _LISTED_PEOPLE else select(both.c[0])))
     return and_(*conditions)
 
 
