@@ -254,6 +254,20 @@ def test_a_one_word_search_pages_through_the_names_in_order_without_gaps_or_repe
     assert pages == 2
 
 
+def test_a_name_with_a_short_particle_needs_both_words(client, world, people):
+    """"Al-Hassan" is the word "hassan" walked in name order and "al" checked on each."""
+    al_hassan = world.new_case(given_name="Omar", family_name="Al-Hassan", native_name="")
+    hassan = world.new_case(given_name="Hassan", family_name="Yilmaz", native_name="")
+    alia_hassan = world.new_case(given_name="Alia", family_name="Hassan", native_name="")
+    session.commit()
+    login(client, "coord@test.org")
+    assert set(found_ids(search(client, "Al-Hassan")[1])) == {al_hassan.id, alia_hassan.id}
+    assert set(found_ids(search(client, "hassan")[1])) == {al_hassan.id, hassan.id,
+                                                            alia_hassan.id}
+    assert found_ids(search(client, "al hassan yil")[1]) == []
+    assert found_ids(search(client, "hassan yil")[1]) == [hassan.id]
+
+
 def test_generate_data_fills_an_empty_database_and_refuses_a_full_one(runner):
     from sqlalchemy import func, select
 
