@@ -254,6 +254,7 @@ def scenarios_for(app: Any) -> tuple[dict[str, Any], Any]:
             recorder = Recorder(engine())
         explained = []
         for label, q in (("name, Latin", who["latin"][0]), ("name, Arabic", who["arabic"][0]),
+                         ("whole name", who["full"][4]), ("name with a particle", "Al-Hassan"),
                          ("passport number", who["numbers"][0]), ("country", None),
                          ("queue", "")):
             recorder.statements.clear()
@@ -263,7 +264,8 @@ def scenarios_for(app: Any) -> tuple[dict[str, Any], Any]:
             else:
                 get(coordinator, "/?country=SY" if q is None else "/?status=assessment_submitted")
             recorder.on = False
-            page = [s for s in recorder.statements if "ORDER BY cases.updated_at DESC" in s[0]]
+            page = [s for s in recorder.statements
+                    if "ORDER BY cases.updated_at DESC" in s[0] or "ORDER BY matched.term" in s[0]]
             if page:
                 explained.append(f"-- {label}\n" + explain(app, *page[-1]))
         return explained
