@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 from datetime import UTC, date, datetime, time
-from functools import lru_cache
 from typing import Any
 
 from babel import Locale
@@ -23,7 +22,7 @@ from passport.i18n import (
 )
 
 
-@lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=64)
 def _datetime_patterns(locale_id: str, fmt: str) -> tuple[str, Any, Any]:
     """The locale's glue ("{1}, {0}") and its date and time patterns for one length. "short"
     spells the month: CLDR's all-digit short date is "11/30/26" in English, which most of our

@@ -306,8 +306,8 @@ def page_of(query: Select, filters: Filters, after: str | None) -> Page:
     """One page of `query` (already limited to what the user may see) after the cursor
     `after`: for one word (and perhaps one- or two-letter words besides), the cases of the
     people with a name that begins with it, in the order of those names; else newest change
-    first. For a name no name begins with, on
-    PostgreSQL, the names that hold it inside a word."""
+    first. For a name no name begins with, on PostgreSQL, the names that hold it inside a
+    word."""
     words = name_words(filters.text) if filters.text else []
     longer = [w for w in words if len(w) >= 3]
     if len(words) == 1 or len(longer) == 1:
@@ -382,17 +382,10 @@ def _page_by_name(query: Select, filters: Filters, word: str, others: list[str],
         start = session.scalar(select(func.min(CandidateNameTerm.term)).where(
             CandidateNameTerm.candidate_id == cursor.candidate_id,
             _in_range(CandidateNameTerm.term, word)))
-    if start is None:  # the first page (or the name was changed since: start again)
-        found = session.execute(in_order.limit(COUNT_CAP + 1)).all()
-        total = len(found)
-    else:
-        counted = query.with_only_columns(Case.id).order_by(None).limit(COUNT_CAP + 1)
-        total = session.scalar(select(func.count()).select_from(counted.subquery())) or 0
-        found = session.execute(in_order.where(
-            tuple_(matched.term, matched.candidate_id, Case.id)
-            > tuple_(start, cursor.candidate_id, cursor.case_id)
-        ).limit(PAGE_SIZE + 1)).all()
-    found = found[:PAGE_SIZE + 1]
+    # No start: the first page (or the name was changed since: start again).
+    found, total = _window(query, in_order, None if start is None else (
+        tuple_(matched.term, matched.candidate_id, Case.id)
+        > tuple_(start, cursor.candidate_id, cursor.case_id)))
     rows = _listed([case_id for case_id, _term, _candidate in found])
     next_cursor = None
     if len(rows) > PAGE_SIZE:
@@ -409,24 +402,27 @@ def _page_by_change(query: Select, filters: Filters, cursor: Cursor | None,
     # cases with their candidate and scheme. Sorting a few hundred matches of a common name
     # as bare (updated_at, id) pairs costs far less than sorting them as joined rows.
     in_order = query.with_only_columns(Case.id).order_by(Case.updated_at.desc(), Case.id.desc())
-    if cursor is None:
-        # The first page and the (capped) count from one query: a name search then gathers
-        # the matching candidates once, not once to count and again to sort.
-        ids = list(session.scalars(in_order.limit(COUNT_CAP + 1)))
-        total = len(ids)
-        ids = ids[:PAGE_SIZE + 1]
-    else:
-        counted = query.with_only_columns(Case.id).order_by(None).limit(COUNT_CAP + 1)
-        total = session.scalar(select(func.count()).select_from(counted.subquery())) or 0
-        ids = list(session.scalars(in_order.where(
-            tuple_(Case.updated_at, Case.id) < tuple_(cursor.updated_at, cursor.case_id)
-        ).limit(PAGE_SIZE + 1)))
-    rows = _listed(ids)
+    found, total = _window(query, in_order, None if cursor is None else (
+        tuple_(Case.updated_at, Case.id) < tuple_(cursor.updated_at, cursor.case_id)))
+    rows = _listed([case_id for (case_id,) in found])
     next_cursor = None
     if len(rows) > PAGE_SIZE:
         rows = rows[:PAGE_SIZE]
         next_cursor = Cursor(rows[-1].updated_at, rows[-1].id).encode()
     return Page(rows, total, next_cursor)
+
+
+def _window(query: Select, in_order: Select, after: Any) -> tuple[list[Any], int]:
+    """Up to a page and one rows of `in_order` (its first column a case id) after the keyset
+    condition `after`, and the count of `query`'s rows capped at COUNT_CAP + 1. The first page
+    and its count come from one query: a name search then gathers the matching candidates
+    once, not once to count and again to sort."""
+    if after is None:
+        found = session.execute(in_order.limit(COUNT_CAP + 1)).all()
+        return found[:PAGE_SIZE + 1], len(found)
+    counted = query.with_only_columns(Case.id).order_by(None).limit(COUNT_CAP + 1)
+    total = session.scalar(select(func.count()).select_from(counted.subquery())) or 0
+    return session.execute(in_order.where(after).limit(PAGE_SIZE + 1)).all(), total
 
 
 def _listed(ids: list[int]) -> list[ListedCase]:
